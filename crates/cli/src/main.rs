@@ -1,0 +1,32 @@
+//! `ssmgate`: each subcommand a thin shell over the library crates.
+
+mod input;
+mod simulate;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code for a usage or input error, as the aws CLI uses it.
+pub const EXIT_USAGE: u8 = 252;
+/// Exit code for an error the service would return (MalformedPolicyDocument, InvalidInput).
+pub const EXIT_SERVICE_ERROR: u8 = 254;
+
+#[derive(Parser)]
+#[command(name = "ssmgate", version, about = "AWS Systems Manager access control: IAM policies evaluated exactly as AWS does")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate IAM policies as `aws iam simulate-custom-policy` does, offline.
+    SimulateCustomPolicy(simulate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::SimulateCustomPolicy(args) => simulate::run(&args),
+    }
+}

@@ -1,0 +1,138 @@
+//! The request context: condition keys and their values, typed once when the request is built.
+
+use crate::values::{parse_binary, parse_bool, parse_date, parse_ip, parse_number, Timestamp};
+use crate::wildcard::Variables;
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// The type a context value was declared with (as `ContextKeyType` in the simulator).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    String,
+    Numeric,
+    Boolean,
+    Ip,
+    Binary,
+    Date,
+}
+
+/// One value of a context key, with every typed reading prepared ahead of evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    pub number: Option<f64>,
+    pub date: Option<Timestamp>,
+    pub boolean: Option<bool>,
+    pub ip: Option<IpAddr>,
+    pub binary: Option<Vec<u8>>,
+}
+
+impl Scalar {
+    /// Read `text` in every way an operator may need it.
+    pub fn new(text: impl Into<String>) -> Scalar {
+        let text = text.into();
+        Scalar {
+            number: parse_number(&text),
+            date: parse_date(&text),
+            boolean: parse_bool(&text),
+            ip: parse_ip(&text),
+            binary: parse_binary(&text),
+            text,
+        }
+    }
+}
+
+/// The values of one key: single-valued, or a list (a multivalued key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextValue {
+    pub values: Vec<Scalar>,
+    /// Declared as a list type (`stringList`, `ArrayOfString`, ...).
+    pub multivalued: bool,
+}
+
+/// Condition keys of a request; key names are case-insensitive.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    entries: HashMap<String, ContextValue>,
+    /// Original spelling of each key, for messages and MissingContextValues.
+    names: HashMap<String, String>,
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    /// Set a single-valued key.
+    pub fn set(&mut self, key: &str, value: impl Into<String>) -> &mut Self {
+        self.insert(
+            key,
+            ContextValue {
+                values: vec![Scalar::new(value)],
+                multivalued: false,
+            },
+        )
+    }
+
+    /// Set a multivalued key.
+    pub fn set_list<I, S>(&mut self, key: &str, values: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.insert(
+            key,
+            ContextValue {
+                values: values.into_iter().map(Scalar::new).collect(),
+                multivalued: true,
+            },
+        )
+    }
+
+    /// Set a key to a prepared value.
+    pub fn insert(&mut self, key: &str, value: ContextValue) -> &mut Self {
+        let lower = key.to_lowercase();
+        self.names.insert(lower.clone(), key.to_string());
+        self.entries.insert(lower, value);
+        self
+    }
+
+    /// Remove a key.
+    pub fn remove(&mut self, key: &str) {
+        let lower = key.to_lowercase();
+        self.entries.remove(&lower);
+        self.names.remove(&lower);
+    }
+
+    /// The value of a key given in lower case.
+    pub fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
+        self.entries.get(lower)
+    }
+
+    /// The value of a key in any case.
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        self.entries.get(&key.to_lowercase())
+    }
+
+    /// Every key, in its original spelling.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.names.values().map(String::as_str)
+    }
+
+    /// Whether the context has no keys.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Variables for Context {
+    /// "You can't use a multivalued condition key as a variable": lists resolve to nothing.
+    fn variable(&self, key: &str) -> Option<&str> {
+        let v = self.entries.get(key)?;
+        match v.values.as_slice() {
+            [one] if !v.multivalued => Some(one.text.as_str()),
+            _ => None,
+        }
+    }
+}

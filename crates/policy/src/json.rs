@@ -1,0 +1,425 @@
+//! A strict JSON (RFC 8259) reader that keeps the span of every value and key.
+//!
+//! serde_json forgets positions and silently keeps the last of duplicate keys; IAM needs
+//! both: positions for MatchedStatements and diagnostics, duplicates to reject them.
+
+use crate::span::Span;
+
+/// How deep arrays and objects may nest before the input is refused (guards the stack).
+pub const MAX_DEPTH: usize = 64;
+
+/// A JSON value with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json {
+    pub kind: JsonKind,
+    pub span: Span,
+}
+
+/// The kinds of JSON value; numbers keep their source text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonKind {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Array(Vec<Json>),
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` pair of an object, duplicates kept in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Json,
+}
+
+/// Why the text is not JSON, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct JsonError {
+    pub message: String,
+    pub span: Span,
+}
+
+impl Json {
+    /// The name of this value's JSON type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            JsonKind::Null => "null",
+            JsonKind::Bool(_) => "a boolean",
+            JsonKind::Number(_) => "a number",
+            JsonKind::String(_) => "a string",
+            JsonKind::Array(_) => "an array",
+            JsonKind::Object(_) => "an object",
+        }
+    }
+}
+
+/// Parse `text` as one JSON value surrounded by optional whitespace.
+pub fn parse(text: &str) -> Result<Json, JsonError> {
+    let mut p = Parser {
+        src: text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+    };
+    p.skip_ws();
+    let value = p.value()?;
+    p.skip_ws();
+    if p.pos < p.bytes.len() {
+        return Err(p.error_here("unexpected text after the end of the JSON document"));
+    }
+    Ok(value)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn error_at(&self, start: usize, message: impl Into<String>) -> JsonError {
+        let end = (start + 1).min(self.bytes.len()).max(start);
+        JsonError {
+            message: message.into(),
+            span: Span::new(start, end),
+        }
+    }
+
+    fn error_here(&self, message: impl Into<String>) -> JsonError {
+        // Point at the whole offending character, not at a byte inside it.
+        let start = self.pos;
+        let len = self
+            .src
+            .get(start..)
+            .and_then(|s| s.chars().next())
+            .map(char::len_utf8)
+            .unwrap_or(0);
+        JsonError {
+            message: message.into(),
+            span: Span::new(start, start + len),
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn value(&mut self) -> Result<Json, JsonError> {
+        match self.peek() {
+            None => Err(self.error_here("unexpected end of input: expected a value")),
+            Some(b'{') => self.object(),
+            Some(b'[') => self.array(),
+            Some(b'"') => {
+                let start = self.pos;
+                let s = self.string()?;
+                Ok(Json {
+                    kind: JsonKind::String(s),
+                    span: Span::new(start, self.pos),
+                })
+            }
+            Some(b't') => self.literal("true", JsonKind::Bool(true)),
+            Some(b'f') => self.literal("false", JsonKind::Bool(false)),
+            Some(b'n') => self.literal("null", JsonKind::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error_here(
+                "expected a value (string, number, object, array, true, false or null)",
+            )),
+        }
+    }
+
+    fn literal(&mut self, word: &str, kind: JsonKind) -> Result<Json, JsonError> {
+        let start = self.pos;
+        if self.bytes.get(start..start + word.len()) == Some(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(Json {
+                kind,
+                span: Span::new(start, self.pos),
+            })
+        } else {
+            Err(self.error_here(format!("invalid literal: expected `{word}`")))
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Json, JsonError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.error_here("invalid number: expected a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.error_here("invalid number: expected a digit after `.`"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error_here("invalid number: expected a digit in the exponent"));
+            }
+        }
+        let text = self
+            .src
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .to_string();
+        Ok(Json {
+            kind: JsonKind::Number(text),
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.peek() {
+                Some(c @ b'0'..=b'9') => c - b'0',
+                Some(c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(c @ b'A'..=b'F') => c - b'A' + 10,
+                _ => return Err(self.error_here("invalid \\u escape: expected 4 hex digits")),
+            };
+            v = v * 16 + u32::from(d);
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        let open = self.pos;
+        self.pos += 1; // the opening quote
+        let mut out = String::new();
+        loop {
+            let run_start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(self.src.get(run_start..self.pos).unwrap_or_default());
+            match self.peek() {
+                None => {
+                    return Err(self.error_at(open, "unterminated string: missing closing `\"`"))
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let esc = self.peek();
+                    self.pos += 1;
+                    match esc {
+                        Some(b'"') => out.push('"'),
+                        Some(b'\\') => out.push('\\'),
+                        Some(b'/') => out.push('/'),
+                        Some(b'b') => out.push('\u{8}'),
+                        Some(b'f') => out.push('\u{c}'),
+                        Some(b'n') => out.push('\n'),
+                        Some(b'r') => out.push('\r'),
+                        Some(b't') => out.push('\t'),
+                        Some(b'u') => {
+                            let hi = self.hex4()?;
+                            let c = if (0xD800..0xDC00).contains(&hi) {
+                                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                                    return Err(self.error_here("unpaired surrogate in \\u escape"));
+                                }
+                                self.pos += 2;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err(self.error_here("unpaired surrogate in \\u escape"));
+                                }
+                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                            } else {
+                                char::from_u32(hi)
+                            };
+                            match c {
+                                Some(c) => out.push(c),
+                                None => {
+                                    return Err(self.error_here("unpaired surrogate in \\u escape"))
+                                }
+                            }
+                        }
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.error_here("invalid escape sequence in string"));
+                        }
+                    }
+                }
+                Some(_) => {
+                    return Err(self
+                        .error_here("control character in string: escape it (\\n, \\t, \\u00XX)"))
+                }
+            }
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), JsonError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error_here(format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(())
+    }
+
+    fn array(&mut self) -> Result<Json, JsonError> {
+        let start = self.pos;
+        self.enter()?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.skip_ws();
+                items.push(self.value()?);
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b']') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    None => return Err(self.error_at(start, "unterminated array: missing `]`")),
+                    Some(_) => return Err(self.error_here("expected `,` or `]` in array")),
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(Json {
+            kind: JsonKind::Array(items),
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn object(&mut self) -> Result<Json, JsonError> {
+        let start = self.pos;
+        self.enter()?;
+        self.pos += 1;
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.skip_ws();
+                if self.peek() != Some(b'"') {
+                    if self.peek().is_none() {
+                        return Err(self.error_at(start, "unterminated object: missing `}`"));
+                    }
+                    return Err(self.error_here("expected a quoted key in object"));
+                }
+                let key_start = self.pos;
+                let key = self.string()?;
+                let key_span = Span::new(key_start, self.pos);
+                self.skip_ws();
+                if self.peek() != Some(b':') {
+                    return Err(self.error_here("expected `:` after object key"));
+                }
+                self.pos += 1;
+                self.skip_ws();
+                let value = self.value()?;
+                members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                });
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b'}') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    None => return Err(self.error_at(start, "unterminated object: missing `}`")),
+                    Some(_) => return Err(self.error_here("expected `,` or `}` in object")),
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(Json {
+            kind: JsonKind::Object(members),
+            span: Span::new(start, self.pos),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_spans_and_duplicate_keys() {
+        let text = r#"{"a": [1, "x"], "a": true}"#;
+        let v = parse(text).expect("valid JSON");
+        let JsonKind::Object(members) = &v.kind else {
+            unreachable!("an object")
+        };
+        assert_eq!(members.len(), 2);
+        assert_eq!(members[0].key_span, Span::new(1, 4));
+        assert_eq!(members[0].value.span, Span::new(6, 14));
+        assert_eq!(members[1].value.kind, JsonKind::Bool(true));
+        assert_eq!(v.span, Span::new(0, text.len()));
+    }
+
+    #[test]
+    fn decodes_escapes_and_surrogates() {
+        let v = parse(r#""a\"\u00e9\ud83d\ude00\n""#).expect("valid");
+        assert_eq!(v.kind, JsonKind::String("a\"\u{e9}\u{1f600}\n".into()));
+    }
+
+    #[test]
+    fn rejects_what_rfc_8259_rejects_with_a_position() {
+        for (text, at) in [
+            ("{\"a\":1,}", 7),
+            ("[1 2]", 3),
+            ("{'a':1}", 1),
+            ("01", 1),
+            ("\"abc", 0),
+            ("{\"a\":1} x", 8),
+            ("[1.]", 3),
+            ("\"\t\"", 1),
+            ("", 0),
+        ] {
+            let err = parse(text).expect_err(text);
+            assert_eq!(err.span.start, at, "{text}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn refuses_nesting_past_the_limit_without_overflowing_the_stack() {
+        let text = "[".repeat(100_000);
+        assert!(parse(&text)
+            .expect_err("too deep")
+            .message
+            .contains("nesting"));
+    }
+}

@@ -1,0 +1,245 @@
+//! Policy variables: `${aws:username}`, `${key, 'default'}`, and the specials `${*}` `${?}` `${$}`.
+
+/// Where a string is used, which decides whether `*` and `?` are wildcards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wildcards {
+    /// `*` and `?` are wildcards (Like operators, Action, Resource, Arn operators).
+    On,
+    /// `*` and `?` are literal characters (Equals operators).
+    Off,
+}
+
+/// One piece of a compiled string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    /// Literal text, compared character by character.
+    Text(String),
+    /// `*`: any run of characters, including none.
+    Star,
+    /// `?`: exactly one character.
+    One,
+    /// `${key}` or `${key, 'default'}`; the key is lower-cased, as key names are case-insensitive.
+    Var {
+        key: String,
+        default: Option<String>,
+    },
+}
+
+/// A variable reference found in a string, with its byte range in that string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableRef {
+    /// The key as written (`aws:username`), or `*`, `?`, `$` for the specials.
+    pub key: String,
+    pub default: Option<String>,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A `${` that does not form a valid variable, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableSyntaxError {
+    pub start: usize,
+    pub message: &'static str,
+}
+
+/// Parse the body of `${...}` starting right after `${`; returns the ref and the end offset.
+fn parse_one(s: &str, start: usize) -> Result<VariableRef, VariableSyntaxError> {
+    let body_start = start + 2;
+    let rest = s.get(body_start..).unwrap_or("");
+    let Some(close) = rest.find('}') else {
+        return Err(VariableSyntaxError {
+            start,
+            message: "missing closing brace `}` in policy variable",
+        });
+    };
+    let body = rest.get(..close).unwrap_or("");
+    let end = body_start + close + 1;
+    if body.is_empty() {
+        return Err(VariableSyntaxError {
+            start,
+            message: "empty policy variable `${}`",
+        });
+    }
+    if let "*" | "?" | "$" = body {
+        return Ok(VariableRef {
+            key: body.to_string(),
+            default: None,
+            start,
+            end,
+        });
+    }
+    let (key, default) = match body.split_once(',') {
+        None => (body, None),
+        Some((key, tail)) => {
+            let tail = tail.trim_start_matches(' ');
+            let quoted = tail
+                .strip_prefix('\'')
+                .and_then(|t| t.strip_suffix('\''))
+                .filter(|_| tail.len() >= 2);
+            match quoted {
+                Some(d) => (key, Some(d.to_string())),
+                None => {
+                    return Err(VariableSyntaxError {
+                        start,
+                        message: "the default value of a policy variable must be in single quotes: ${key, 'default'}",
+                    })
+                }
+            }
+        }
+    };
+    if key.is_empty() || key.chars().any(char::is_whitespace) {
+        return Err(VariableSyntaxError {
+            start,
+            message: "spaces are not allowed in a policy variable's key",
+        });
+    }
+    Ok(VariableRef {
+        key: key.to_string(),
+        default,
+        start,
+        end,
+    })
+}
+
+/// Every `${...}` in `s`: the valid variables and the malformed ones.
+pub fn scan(s: &str) -> (Vec<VariableRef>, Vec<VariableSyntaxError>) {
+    let mut refs = Vec::new();
+    let mut errors = Vec::new();
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|r| r.find("${")) {
+        let start = from + i;
+        match parse_one(s, start) {
+            Ok(r) => {
+                from = r.end;
+                refs.push(r);
+            }
+            Err(e) => {
+                errors.push(e);
+                from = start + 2;
+            }
+        }
+    }
+    (refs, errors)
+}
+
+/// Compile `s` into tokens. With `variables` false, `${...}` is literal text (Version 2008-10-17
+/// or no Version); malformed variables are always literal text.
+pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::new();
+    let mut push_text = |out: &mut Vec<Token>, t: &str| {
+        if t.is_empty() {
+            return;
+        }
+        if let Some(Token::Text(prev)) = out.last_mut() {
+            prev.push_str(t);
+        } else {
+            out.push(Token::Text(t.to_string()));
+        }
+    };
+    let literal =
+        |out: &mut Vec<Token>, t: &str, push_text: &mut dyn FnMut(&mut Vec<Token>, &str)| {
+            if wildcards == Wildcards::Off {
+                push_text(out, t);
+                return;
+            }
+            let mut run = 0;
+            for (i, c) in t.char_indices() {
+                if c == '*' || c == '?' {
+                    push_text(out, t.get(run..i).unwrap_or(""));
+                    out.push(if c == '*' { Token::Star } else { Token::One });
+                    run = i + 1;
+                }
+            }
+            push_text(out, t.get(run..).unwrap_or(""));
+        };
+    let refs = if variables { scan(s).0 } else { Vec::new() };
+    let mut pos = 0;
+    for r in refs {
+        literal(&mut out, s.get(pos..r.start).unwrap_or(""), &mut push_text);
+        match r.key.as_str() {
+            // The specials stand for the character itself, never a wildcard.
+            "*" | "?" | "$" => push_text(&mut out, &r.key),
+            key => out.push(Token::Var {
+                key: key.to_ascii_lowercase(),
+                default: r.default,
+            }),
+        }
+        pos = r.end;
+    }
+    literal(&mut out, s.get(pos..).unwrap_or(""), &mut push_text);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Token {
+        Token::Text(s.into())
+    }
+
+    #[test]
+    fn splits_wildcards_and_variables() {
+        assert_eq!(
+            tokenize(
+                "arn:aws:ssm:*:*:session/${aws:username}-?",
+                Wildcards::On,
+                true
+            ),
+            vec![
+                text("arn:aws:ssm:"),
+                Token::Star,
+                text(":"),
+                Token::Star,
+                text(":session/"),
+                Token::Var {
+                    key: "aws:username".into(),
+                    default: None
+                },
+                text("-"),
+                Token::One,
+            ]
+        );
+    }
+
+    /// "surround the default value with single quotes (' '), and separate the variable
+    /// text and the default value with a comma and space (, )" (IAM User Guide, policy variables).
+    #[test]
+    fn default_values_are_single_quoted_after_comma_space() {
+        assert_eq!(
+            tokenize(
+                "${aws:PrincipalTag/team, 'company-wide'}",
+                Wildcards::On,
+                true
+            ),
+            vec![Token::Var {
+                key: "aws:principaltag/team".into(),
+                default: Some("company-wide".into())
+            }]
+        );
+    }
+
+    /// "${*} ... ${?} ... ${$}": special characters stand for themselves, never wildcards.
+    #[test]
+    fn special_characters_are_literal() {
+        assert_eq!(
+            tokenize("a${*}b${?}${$}", Wildcards::On, true),
+            vec![text("a*b?$")]
+        );
+    }
+
+    #[test]
+    fn variables_are_literal_when_disabled_or_malformed() {
+        assert_eq!(
+            tokenize("${aws:username}", Wildcards::Off, false),
+            vec![text("${aws:username}")]
+        );
+        assert_eq!(
+            tokenize("x${aws:user name}", Wildcards::Off, true),
+            vec![text("x${aws:user name}")]
+        );
+        let (refs, errors) = scan("${} ${a ${b}");
+        assert_eq!(refs.len(), 1);
+        assert_eq!(errors.len(), 2);
+    }
+}

@@ -1,0 +1,170 @@
+//! Matching compiled tokens (`*`, `?`, literal text, variables) against a string.
+
+use crate::variables::Token;
+
+/// Resolves variable keys (lower-cased) to the request's single value.
+pub trait Variables {
+    /// The value of `key`, or None when the request has no single value for it.
+    fn variable(&self, key: &str) -> Option<&str>;
+}
+
+/// No variables at all: every lookup misses.
+pub struct NoVariables;
+
+impl Variables for NoVariables {
+    fn variable(&self, _key: &str) -> Option<&str> {
+        None
+    }
+}
+
+/// How literal text is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    Sensitive,
+    /// Unicode lower-case comparison (StringEqualsIgnoreCase).
+    Insensitive,
+}
+
+/// If `text` starts with `lit`, the byte length of the matched prefix of `text`.
+fn prefix_len(text: &str, lit: &str, case: Case) -> Option<usize> {
+    match case {
+        Case::Sensitive => text.starts_with(lit).then_some(lit.len()),
+        Case::Insensitive => {
+            let mut t = text.char_indices();
+            let mut consumed = 0;
+            for lc in lit.chars() {
+                let (i, tc) = t.next()?;
+                if tc != lc && !tc.to_lowercase().eq(lc.to_lowercase()) {
+                    return None;
+                }
+                consumed = i + tc.len_utf8();
+            }
+            Some(consumed)
+        }
+    }
+}
+
+fn resolve<'a>(token: &'a Token, vars: &'a dyn Variables) -> Option<&'a str> {
+    match token {
+        Token::Text(t) => Some(t),
+        Token::Var { key, default } => vars.variable(key).or(default.as_deref()),
+        Token::Star | Token::One => None,
+    }
+}
+
+/// Whether every variable in `tokens` has a value (or a default) in `vars`.
+pub fn variables_resolve(tokens: &[Token], vars: &dyn Variables) -> bool {
+    tokens.iter().all(|t| match t {
+        Token::Var { key, default } => default.is_some() || vars.variable(key).is_some(),
+        _ => true,
+    })
+}
+
+/// Match `tokens` against the whole of `text`. Substituted values are literal text.
+///
+/// Returns None when a variable has no value: the pattern is null and matches nothing, and
+/// the caller decides what that means for a negated operator.
+pub fn matches(tokens: &[Token], text: &str, case: Case, vars: &dyn Variables) -> Option<bool> {
+    if !variables_resolve(tokens, vars) {
+        return None;
+    }
+    // Classic wildcard matching with backtracking to the last `*`: correct here because
+    // every other token matches a fixed number of characters.
+    let mut ti = 0;
+    let mut pos = 0;
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        let step = match tokens.get(ti) {
+            Some(Token::Star) => {
+                star = Some((ti + 1, pos));
+                ti += 1;
+                continue;
+            }
+            Some(Token::One) => text
+                .get(pos..)
+                .and_then(|r| r.chars().next())
+                .map(char::len_utf8),
+            Some(tok) => resolve(tok, vars)
+                .and_then(|lit| prefix_len(text.get(pos..).unwrap_or(""), lit, case)),
+            None if pos == text.len() => return Some(true),
+            None => None,
+        };
+        match step {
+            Some(n) => {
+                pos += n;
+                ti += 1;
+            }
+            None => {
+                let Some((star_ti, star_pos)) = star else {
+                    return Some(false);
+                };
+                let Some(c) = text.get(star_pos..).and_then(|r| r.chars().next()) else {
+                    return Some(false);
+                };
+                let next = star_pos + c.len_utf8();
+                star = Some((star_ti, next));
+                ti = star_ti;
+                pos = next;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::variables::{tokenize, Wildcards};
+
+    struct Map(&'static [(&'static str, &'static str)]);
+    impl Variables for Map {
+        fn variable(&self, key: &str) -> Option<&str> {
+            self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        }
+    }
+
+    fn like(p: &str, t: &str) -> Option<bool> {
+        let vars = Map(&[("aws:username", "a*b"), ("aws:userid", "AIDA1")]);
+        matches(&tokenize(p, Wildcards::On, true), t, Case::Sensitive, &vars)
+    }
+
+    #[test]
+    fn star_matches_any_run_including_empty_and_question_one_char() {
+        assert_eq!(like("*", ""), Some(true));
+        assert_eq!(like("a*", "a"), Some(true));
+        assert_eq!(like("a*c", "abbbc"), Some(true));
+        assert_eq!(like("a*c", "abbbd"), Some(false));
+        assert_eq!(like("a?c", "abc"), Some(true));
+        assert_eq!(like("a?c", "ac"), Some(false));
+        assert_eq!(like("?", "\u{e9}"), Some(true));
+        assert_eq!(like("*a*b*", "xxaxxbxx"), Some(true));
+        assert_eq!(like("*a*b", "xxaxxbxxc"), Some(false));
+        assert_eq!(like("Abc", "abc"), Some(false));
+    }
+
+    /// Substituted values are literal: a `*` in a user name is not a wildcard.
+    #[test]
+    fn substituted_values_are_taken_literally() {
+        assert_eq!(like("${aws:username}", "a*b"), Some(true));
+        assert_eq!(like("${aws:username}", "axxb"), Some(false));
+        assert_eq!(like("home/${aws:userid}/*", "home/AIDA1/x/y"), Some(true));
+    }
+
+    #[test]
+    fn a_missing_variable_makes_the_pattern_null() {
+        assert_eq!(like("${aws:principaltag/x}", "x"), None);
+        assert_eq!(like("${aws:principaltag/x, 'd'}", "d"), Some(true));
+    }
+
+    #[test]
+    fn ignore_case_compares_unicode_lower_case() {
+        let t = tokenize("ÉCOLE", Wildcards::Off, false);
+        assert_eq!(
+            matches(&t, "école", Case::Insensitive, &NoVariables),
+            Some(true)
+        );
+        assert_eq!(
+            matches(&t, "écol", Case::Insensitive, &NoVariables),
+            Some(false)
+        );
+    }
+}
