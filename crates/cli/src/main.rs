@@ -12,7 +12,11 @@ pub const EXIT_USAGE: u8 = 252;
 pub const EXIT_SERVICE_ERROR: u8 = 254;
 
 #[derive(Parser)]
-#[command(name = "ssmgate", version, about = "AWS Systems Manager access control: IAM policies evaluated exactly as AWS does")]
+#[command(
+    name = "ssmgate",
+    version,
+    about = "AWS Systems Manager access control: IAM policies evaluated exactly as AWS does"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -101,9 +101,15 @@ struct EvaluationResult {
     matched: Vec<MatchedStatement>,
     #[serde(rename = "MissingContextValues")]
     missing: Vec<String>,
-    #[serde(rename = "EvalDecisionDetails", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EvalDecisionDetails",
+        skip_serializing_if = "Option::is_none"
+    )]
     details: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "PermissionsBoundaryDecisionDetail", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PermissionsBoundaryDecisionDetail",
+        skip_serializing_if = "Option::is_none"
+    )]
     boundary: Option<BoundaryDetail>,
 }
 
@@ -131,7 +137,17 @@ fn policy_errors(source: &str, text: &str, errors: &[PolicyError]) -> ServiceErr
             .unwrap_or_default(),
         details: errors
             .iter()
-            .map(|e| render(source, text, e.span, "error", e.kind.code(), &e.message, e.help.as_deref()))
+            .map(|e| {
+                render(
+                    source,
+                    text,
+                    e.span,
+                    "error",
+                    e.kind.code(),
+                    &e.message,
+                    e.help.as_deref(),
+                )
+            })
             .collect(),
     }
 }
@@ -196,7 +212,11 @@ fn build_context(entries: &[ContextEntry]) -> Result<Context, ServiceError> {
     Ok(ctx)
 }
 
-fn compile_list(texts: &[String], list: &str, kind: PolicyKind) -> Result<Vec<CompiledPolicy>, ServiceError> {
+fn compile_list(
+    texts: &[String],
+    list: &str,
+    kind: PolicyKind,
+) -> Result<Vec<CompiledPolicy>, ServiceError> {
     texts
         .iter()
         .enumerate()
@@ -211,7 +231,9 @@ fn compile_list(texts: &[String], list: &str, kind: PolicyKind) -> Result<Vec<Co
 fn caller(arn: &str, owner: Option<&str>) -> Result<Principal, ServiceError> {
     let parts = ssmgate_policy::arn::split(arn)
         .filter(|p| p.service == "iam" && p.resource.starts_with("user/"))
-        .ok_or_else(|| invalid_input(format!("CallerArn '{arn}' must be the ARN of an IAM user")))?;
+        .ok_or_else(|| {
+            invalid_input(format!("CallerArn '{arn}' must be the ARN of an IAM user"))
+        })?;
     let _ = owner;
     Ok(Principal {
         kind: PrincipalKind::User,
@@ -223,22 +245,40 @@ fn caller(arn: &str, owner: Option<&str>) -> Result<Principal, ServiceError> {
 
 fn simulate(req: &SimulateRequest) -> Result<(SimulateResponse, Vec<String>), ServiceError> {
     if req.policy_input_list.is_empty() {
-        return Err(invalid_input("PolicyInputList must contain at least one policy".into()));
+        return Err(invalid_input(
+            "PolicyInputList must contain at least one policy".into(),
+        ));
     }
     if req.action_names.is_empty() {
-        return Err(invalid_input("ActionNames must contain at least one action".into()));
+        return Err(invalid_input(
+            "ActionNames must contain at least one action".into(),
+        ));
     }
     let mut set = PolicySet {
-        identity: compile_list(&req.policy_input_list, "PolicyInputList", PolicyKind::Identity)?,
-        boundary: compile_list(&req.boundary_input_list, "PermissionsBoundaryPolicyInputList", PolicyKind::Identity)?,
+        identity: compile_list(
+            &req.policy_input_list,
+            "PolicyInputList",
+            PolicyKind::Identity,
+        )?,
+        boundary: compile_list(
+            &req.boundary_input_list,
+            "PermissionsBoundaryPolicyInputList",
+            PolicyKind::Identity,
+        )?,
         ..PolicySet::default()
     };
     if let Some(text) = &req.resource_policy {
         if req.caller_arn.is_none() {
-            return Err(invalid_input("CallerArn is required when a ResourcePolicy is given".into()));
+            return Err(invalid_input(
+                "CallerArn is required when a ResourcePolicy is given".into(),
+            ));
         }
-        let p = CompiledPolicy::from_text(text, PolicyKind::Resource, PolicySource::new("ResourcePolicy", "resource"))
-            .map_err(|errs| policy_errors("ResourcePolicy", text, &errs))?;
+        let p = CompiledPolicy::from_text(
+            text,
+            PolicyKind::Resource,
+            PolicySource::new("ResourcePolicy", "resource"),
+        )
+        .map_err(|errs| policy_errors("ResourcePolicy", text, &errs))?;
         set.resource.push(p);
     }
     let principal = req
@@ -278,16 +318,13 @@ fn simulate(req: &SimulateRequest) -> Result<(SimulateResponse, Vec<String>), Se
                 })
                 .collect();
             let boundary = (!set.boundary.is_empty()).then(|| BoundaryDetail {
-                allowed: eval
-                    .statements
-                    .iter()
-                    .any(|s| {
-                        s.policy_type == ssmgate_policy::PolicyType::PermissionsBoundary
-                            && s.outcome == ssmgate_policy::evaluate::Outcome::Applies
-                            && s.effect == ssmgate_policy::model::Effect::Allow
-                    })
-                    && !(eval.verdict.decision == Decision::ExplicitDeny
-                        && eval.verdict.denied_by == Some(ssmgate_policy::PolicyType::PermissionsBoundary)),
+                allowed: eval.statements.iter().any(|s| {
+                    s.policy_type == ssmgate_policy::PolicyType::PermissionsBoundary
+                        && s.outcome == ssmgate_policy::evaluate::Outcome::Applies
+                        && s.effect == ssmgate_policy::model::Effect::Allow
+                }) && !(eval.verdict.decision == Decision::ExplicitDeny
+                    && eval.verdict.denied_by
+                        == Some(ssmgate_policy::PolicyType::PermissionsBoundary)),
             });
             results.push(EvaluationResult {
                 action: action.clone(),
