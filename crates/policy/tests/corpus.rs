@@ -4,7 +4,9 @@
 
 use serde::Deserialize;
 use serde_json::Value;
-use ssmgate_policy::{CompiledPolicy, Context, PolicyKind, PolicySet, PolicySource, PolicyType, Request};
+use ssmgate_policy::{
+    CompiledPolicy, Context, PolicyKind, PolicySet, PolicySource, PolicyType, Request,
+};
 use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
@@ -54,14 +56,23 @@ fn load(v: &Value, inline_index: usize) -> (String, String) {
     match v {
         Value::String(s) if s.starts_with("managed:") => {
             let name = s.trim_start_matches("managed:");
-            let path = root().join("data/managed-policies").join(format!("{name}.json"));
-            (name.to_string(), std::fs::read_to_string(&path).expect("managed policy file"))
+            let path = root()
+                .join("data/managed-policies")
+                .join(format!("{name}.json"));
+            (
+                name.to_string(),
+                std::fs::read_to_string(&path).expect("managed policy file"),
+            )
         }
         Value::String(s) => {
-            let text = std::fs::read_to_string(root().join("examples/policies").join(s)).expect("example policy file");
+            let text = std::fs::read_to_string(root().join("examples/policies").join(s))
+                .expect("example policy file");
             (s.trim_end_matches(".json").to_string(), text)
         }
-        other => (format!("inline.{inline_index}"), serde_json::to_string_pretty(other).expect("json")),
+        other => (
+            format!("inline.{inline_index}"),
+            serde_json::to_string_pretty(other).expect("json"),
+        ),
     }
 }
 
@@ -71,7 +82,11 @@ fn compile_all(values: &[Value], errors: &mut Vec<String>) -> Vec<CompiledPolicy
         .enumerate()
         .map(|(i, v)| {
             let (id, text) = load(v, i + 1);
-            let (policy, errs) = CompiledPolicy::from_text_lenient(&text, PolicyKind::Identity, PolicySource::new(id, "none"));
+            let (policy, errs) = CompiledPolicy::from_text_lenient(
+                &text,
+                PolicyKind::Identity,
+                PolicySource::new(id, "none"),
+            );
             errors.extend(errs.iter().map(|e| e.kind.code().to_string()));
             policy.expect("a JSON object")
         })
@@ -92,7 +107,10 @@ fn policy_type(name: &str) -> PolicyType {
 #[test]
 fn corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("corpus dir").map(|e| e.expect("entry").path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
     files.sort();
     let mut cases = 0;
     let mut failures = Vec::new();
@@ -111,9 +129,16 @@ fn corpus() {
             },
             resource: vec![],
         };
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         if errors != corpus.errors {
-            failures.push(format!("{name}: errors {errors:?}, expected {:?}", corpus.errors));
+            failures.push(format!(
+                "{name}: errors {errors:?}, expected {:?}",
+                corpus.errors
+            ));
         }
         for (i, case) in corpus.cases.iter().enumerate() {
             cases += 1;
@@ -121,37 +146,71 @@ fn corpus() {
             for (k, v) in &case.context {
                 match v {
                     Value::Array(items) => {
-                        ctx.set_list(k, items.iter().map(|x| x.as_str().unwrap_or_default().to_string()));
+                        ctx.set_list(
+                            k,
+                            items
+                                .iter()
+                                .map(|x| x.as_str().unwrap_or_default().to_string()),
+                        );
                     }
                     other => {
-                        ctx.set(k, other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string()));
+                        ctx.set(
+                            k,
+                            other
+                                .as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| other.to_string()),
+                        );
                     }
                 }
             }
             let req = Request::new(&case.action, &case.resource, &ctx);
             let eval = set.evaluate_traced(&req);
             let fast = set.evaluate(&req);
-            let at = format!("{name} case {} ({} on {})", i + 1, case.action, case.resource);
+            let at = format!(
+                "{name} case {} ({} on {})",
+                i + 1,
+                case.action,
+                case.resource
+            );
             if fast != eval.verdict {
-                failures.push(format!("{at}: fast path {fast:?} differs from traced {:?}", eval.verdict));
+                failures.push(format!(
+                    "{at}: fast path {fast:?} differs from traced {:?}",
+                    eval.verdict
+                ));
             }
             if eval.verdict.decision.as_str() != case.decision {
-                failures.push(format!("{at}: got {}, expected {}", eval.verdict.decision.as_str(), case.decision));
+                failures.push(format!(
+                    "{at}: got {}, expected {}",
+                    eval.verdict.decision.as_str(),
+                    case.decision
+                ));
             }
             if let Some(by) = &case.denied_by {
                 if eval.verdict.denied_by != Some(policy_type(by)) {
-                    failures.push(format!("{at}: denied by {:?}, expected {by}", eval.verdict.denied_by));
+                    failures.push(format!(
+                        "{at}: denied by {:?}, expected {by}",
+                        eval.verdict.denied_by
+                    ));
                 }
             }
             if let Some(expected) = &case.matched {
-                let got: Vec<String> = eval.matched_statements().map(|s| format!("{}#{}", s.policy_id, s.index + 1)).collect();
+                let got: Vec<String> = eval
+                    .matched_statements()
+                    .map(|s| format!("{}#{}", s.policy_id, s.index + 1))
+                    .collect();
                 if &got != expected {
                     failures.push(format!("{at}: matched {got:?}, expected {expected:?}"));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {cases} corpus cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} corpus cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(cases >= 70, "the corpus shrank to {cases} cases");
 }
 
@@ -166,7 +225,10 @@ fn every_example_policy_has_corpus_cases() {
     for e in std::fs::read_dir(root().join("examples/policies")).expect("examples") {
         let name = e.expect("entry").file_name().to_string_lossy().to_string();
         if name.ends_with(".json") {
-            assert!(all.contains(&format!("\"{name}\"")), "{name} has no corpus cases");
+            assert!(
+                all.contains(&format!("\"{name}\"")),
+                "{name} has no corpus cases"
+            );
         }
     }
 }

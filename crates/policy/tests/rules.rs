@@ -67,7 +67,15 @@ const EXPLICIT: Decision = Decision::ExplicitDeny;
 fn action_prefix_and_name_are_case_insensitive() {
     let p = allow("IAM:listaccesskeys", "*", "");
     assert_eq!(decide(&p, "iam:ListAccessKeys", "*", &[]), ALLOWED);
-    assert_eq!(decide(&allow("ssm:SendCommand", "*", ""), "SSM:SENDCOMMAND", "*", &[]), ALLOWED);
+    assert_eq!(
+        decide(
+            &allow("ssm:SendCommand", "*", ""),
+            "SSM:SENDCOMMAND",
+            "*",
+            &[]
+        ),
+        ALLOWED
+    );
 }
 
 /// Actions take the multi-character wildcard (*) and the single-character wildcard (?).
@@ -79,14 +87,20 @@ fn action_wildcards_star_and_question_mark() {
     let q = allow("ssm:?etDocument", "*", "");
     assert_eq!(decide(&q, "ssm:GetDocument", "*", &[]), ALLOWED);
     assert_eq!(decide(&q, "ssm:GetDocuments", "*", &[]), IMPLICIT);
-    assert_eq!(decide(&allow("*", "*", ""), "ec2:DescribeInstances", "*", &[]), ALLOWED);
+    assert_eq!(
+        decide(&allow("*", "*", ""), "ec2:DescribeInstances", "*", &[]),
+        ALLOWED
+    );
 }
 
 /// Actions with whitespace or commas ("s3:GetObject,PutObject", a trailing space) match nothing.
 #[test]
 fn malformed_action_names_match_nothing() {
     let p = allow("ssm:DescribeAutomationExecutions ", "*", "");
-    assert_eq!(decide(&p, "ssm:DescribeAutomationExecutions", "*", &[]), IMPLICIT);
+    assert_eq!(
+        decide(&p, "ssm:DescribeAutomationExecutions", "*", &[]),
+        IMPLICIT
+    );
     let c = allow("s3:GetObject,PutObject", "*", "");
     assert_eq!(decide(&c, "s3:GetObject", "*", &[]), IMPLICIT);
 }
@@ -110,7 +124,10 @@ fn not_action_matches_every_other_action() {
 #[test]
 fn resource_star_crosses_slashes_within_a_segment() {
     let p = allow("s3:GetObject", "arn:aws:s3:::bucket/*", "");
-    assert_eq!(decide(&p, "s3:GetObject", "arn:aws:s3:::bucket/a/b/c.txt", &[]), ALLOWED);
+    assert_eq!(
+        decide(&p, "s3:GetObject", "arn:aws:s3:::bucket/a/b/c.txt", &[]),
+        ALLOWED
+    );
 }
 
 /// `*` matches the empty string: `arn:aws:ssm:*:*:document/*` matches AWS-owned documents,
@@ -119,10 +136,34 @@ fn resource_star_crosses_slashes_within_a_segment() {
 #[test]
 fn resource_star_matches_an_empty_account() {
     let any = allow("ssm:SendCommand", "arn:aws:ssm:*:*:document/*", "");
-    assert_eq!(decide(&any, "ssm:SendCommand", "arn:aws:ssm:us-east-1::document/AWS-RunShellScript", &[]), ALLOWED);
+    assert_eq!(
+        decide(
+            &any,
+            "ssm:SendCommand",
+            "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+            &[]
+        ),
+        ALLOWED
+    );
     let none = allow("ssm:SendCommand", "arn:aws:ssm:*::document/X", "");
-    assert_eq!(decide(&none, "ssm:SendCommand", "arn:aws:ssm:us-east-1:123456789012:document/X", &[]), IMPLICIT);
-    assert_eq!(decide(&none, "ssm:SendCommand", "arn:aws:ssm:us-east-1::document/X", &[]), ALLOWED);
+    assert_eq!(
+        decide(
+            &none,
+            "ssm:SendCommand",
+            "arn:aws:ssm:us-east-1:123456789012:document/X",
+            &[]
+        ),
+        IMPLICIT
+    );
+    assert_eq!(
+        decide(
+            &none,
+            "ssm:SendCommand",
+            "arn:aws:ssm:us-east-1::document/X",
+            &[]
+        ),
+        ALLOWED
+    );
 }
 
 /// "Each of the six colon-delimited components of the ARN is checked separately".
@@ -130,24 +171,64 @@ fn resource_star_matches_an_empty_account() {
 fn resource_arns_are_matched_segment_by_segment() {
     let p = allow("ssm:SendCommand", "arn:aws:ssm:us-east-1:*:", "");
     // The account part's `*` does not reach into the (empty) resource part.
-    assert_eq!(decide(&p, "ssm:SendCommand", "arn:aws:ssm:us-east-1:1:document/x", &[]), IMPLICIT);
+    assert_eq!(
+        decide(
+            &p,
+            "ssm:SendCommand",
+            "arn:aws:ssm:us-east-1:1:document/x",
+            &[]
+        ),
+        IMPLICIT
+    );
     let q = allow("ssm:SendCommand", "arn:aws:ssm:us-*-1:*:*", "");
-    assert_eq!(decide(&q, "ssm:SendCommand", "arn:aws:ssm:us-east-1:1:document/x", &[]), ALLOWED);
+    assert_eq!(
+        decide(
+            &q,
+            "ssm:SendCommand",
+            "arn:aws:ssm:us-east-1:1:document/x",
+            &[]
+        ),
+        ALLOWED
+    );
 }
 
 /// ARN operators and resources are "Case-sensitive matching of the ARN".
 #[test]
 fn resource_arns_are_case_sensitive() {
     let p = allow("ssm:StartSession", "arn:aws:ec2:*:*:instance/i-0ABC", "");
-    assert_eq!(decide(&p, "ssm:StartSession", "arn:aws:ec2:us-east-1:1:instance/i-0abc", &[]), IMPLICIT);
+    assert_eq!(
+        decide(
+            &p,
+            "ssm:StartSession",
+            "arn:aws:ec2:us-east-1:1:instance/i-0abc",
+            &[]
+        ),
+        IMPLICIT
+    );
 }
 
 /// NotResource: the statement applies to every resource except those listed.
 #[test]
 fn not_resource_matches_every_other_resource() {
     let p = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ssm:*","NotResource":"arn:aws:ssm:*:*:document/AWS-RunShellScript"}}"#;
-    assert_eq!(decide(p, "ssm:SendCommand", "arn:aws:ssm:us-east-1::document/AWS-RunShellScript", &[]), IMPLICIT);
-    assert_eq!(decide(p, "ssm:SendCommand", "arn:aws:ssm:us-east-1::document/AWS-RunPowerShellScript", &[]), ALLOWED);
+    assert_eq!(
+        decide(
+            p,
+            "ssm:SendCommand",
+            "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+            &[]
+        ),
+        IMPLICIT
+    );
+    assert_eq!(
+        decide(
+            p,
+            "ssm:SendCommand",
+            "arn:aws:ssm:us-east-1::document/AWS-RunPowerShellScript",
+            &[]
+        ),
+        ALLOWED
+    );
 }
 
 // ---------------------------------------------------------------- evaluation logic
@@ -168,7 +249,12 @@ fn explicit_deny_overrides_allow_regardless_of_statement_order() {
 fn requests_are_implicitly_denied_by_default() {
     let p = allow("ssm:GetDocument", "*", "");
     assert_eq!(decide(&p, "ssm:SendCommand", "*", &[]), IMPLICIT);
-    assert_eq!(PolicySet::default().evaluate(&Request::new("ssm:X", "*", &Context::new())).decision, IMPLICIT);
+    assert_eq!(
+        PolicySet::default()
+            .evaluate(&Request::new("ssm:X", "*", &Context::new()))
+            .decision,
+        IMPLICIT
+    );
 }
 
 /// "Effective permissions are the intersection of boundary and identity policies"; SCPs and
@@ -182,13 +268,22 @@ fn boundary_scp_and_session_policies_only_take_away() {
     let mut set = PolicySet::identity(vec![all.clone()]);
     assert_eq!(set.evaluate(&req).decision, ALLOWED);
     set.boundary = vec![ssm_get.clone()];
-    assert_eq!(set.evaluate(&req).denied_by, Some(ssmgate_policy::PolicyType::PermissionsBoundary));
+    assert_eq!(
+        set.evaluate(&req).denied_by,
+        Some(ssmgate_policy::PolicyType::PermissionsBoundary)
+    );
     set.boundary = vec![all.clone()];
     set.session = vec![ssm_get.clone()];
-    assert_eq!(set.evaluate(&req).denied_by, Some(ssmgate_policy::PolicyType::Session));
+    assert_eq!(
+        set.evaluate(&req).denied_by,
+        Some(ssmgate_policy::PolicyType::Session)
+    );
     set.session = vec![];
     set.scp_levels = vec![vec![all.clone()], vec![ssm_get]];
-    assert_eq!(set.evaluate(&req).denied_by, Some(ssmgate_policy::PolicyType::ServiceControl));
+    assert_eq!(
+        set.evaluate(&req).denied_by,
+        Some(ssmgate_policy::PolicyType::ServiceControl)
+    );
     set.scp_levels = vec![vec![all.clone()], vec![all]];
     assert_eq!(set.evaluate(&req).decision, ALLOWED);
 }
@@ -199,9 +294,16 @@ fn boundary_scp_and_session_policies_only_take_away() {
 #[test]
 fn condition_and_across_operators_and_keys_or_across_values() {
     let c = r#"{"StringEquals":{"aws:PrincipalTag/team":["red","blue"],"aws:PrincipalTag/env":"prod"},"Bool":{"aws:SecureTransport":"true"}}"#;
-    let ok = [("aws:PrincipalTag/team", "blue"), ("aws:PrincipalTag/env", "prod"), ("aws:SecureTransport", "true")];
+    let ok = [
+        ("aws:PrincipalTag/team", "blue"),
+        ("aws:PrincipalTag/env", "prod"),
+        ("aws:SecureTransport", "true"),
+    ];
     assert!(cond(c, &ok));
-    assert!(!cond(c, &[("aws:PrincipalTag/team", "green"), ok[1], ok[2]]));
+    assert!(!cond(
+        c,
+        &[("aws:PrincipalTag/team", "green"), ok[1], ok[2]]
+    ));
     assert!(!cond(c, &[ok[0], ("aws:PrincipalTag/env", "dev"), ok[2]]));
     assert!(!cond(c, &[ok[0], ok[1], ("aws:SecureTransport", "false")]));
 }
@@ -255,20 +357,43 @@ fn missing_key_is_false_but_true_for_negated_operators() {
 #[test]
 fn if_exists_is_true_when_the_key_is_missing() {
     assert!(cond(r#"{"StringEqualsIfExists":{"aws:SomeKey":"x"}}"#, &[]));
-    assert!(!cond(r#"{"StringEqualsIfExists":{"aws:SomeKey":"x"}}"#, &[("aws:SomeKey", "y")]));
-    assert!(cond(r#"{"BoolIfExists":{"ssm:SessionDocumentAccessCheck":"true"}}"#, &[]));
-    assert!(!cond(r#"{"BoolIfExists":{"ssm:SessionDocumentAccessCheck":"true"}}"#, &[("ssm:SessionDocumentAccessCheck", "false")]));
+    assert!(!cond(
+        r#"{"StringEqualsIfExists":{"aws:SomeKey":"x"}}"#,
+        &[("aws:SomeKey", "y")]
+    ));
+    assert!(cond(
+        r#"{"BoolIfExists":{"ssm:SessionDocumentAccessCheck":"true"}}"#,
+        &[]
+    ));
+    assert!(!cond(
+        r#"{"BoolIfExists":{"ssm:SessionDocumentAccessCheck":"true"}}"#,
+        &[("ssm:SessionDocumentAccessCheck", "false")]
+    ));
     let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:ResourceTag/team":"red"}}}]}"#;
     assert_eq!(decide(deny, "ssm:SendCommand", "*", &[]), EXPLICIT);
-    assert_eq!(decide(deny, "ssm:SendCommand", "*", &[("aws:ResourceTag/team", "red")]), ALLOWED);
+    assert_eq!(
+        decide(
+            deny,
+            "ssm:SendCommand",
+            "*",
+            &[("aws:ResourceTag/team", "red")]
+        ),
+        ALLOWED
+    );
 }
 
 /// "Condition key names are not case-sensitive"; the tag-key part too: aws:ResourceTag/TagKey1
 /// "matches a resource tag key named either TagKey1 or tagkey1".
 #[test]
 fn condition_key_names_are_case_insensitive() {
-    assert!(cond(r#"{"IpAddress":{"aws:SourceIP":"10.0.0.0/8"}}"#, &[("AWS:SourceIp", "10.1.2.3")]));
-    assert!(cond(r#"{"StringEquals":{"ssm:resourceTag/Finance":"WebServers"}}"#, &[("ssm:ResourceTag/finance", "WebServers")]));
+    assert!(cond(
+        r#"{"IpAddress":{"aws:SourceIP":"10.0.0.0/8"}}"#,
+        &[("AWS:SourceIp", "10.1.2.3")]
+    ));
+    assert!(cond(
+        r#"{"StringEquals":{"ssm:resourceTag/Finance":"WebServers"}}"#,
+        &[("ssm:ResourceTag/finance", "WebServers")]
+    ));
 }
 
 // ---------------------------------------------------------------- conditions: operators
@@ -294,7 +419,11 @@ fn string_operators_table() {
         ("StringNotLike", "a*", "xbc", true),
     ] {
         let c = format!(r#"{{"{op}":{{"{k}":"{policy}"}}}}"#);
-        assert_eq!(cond(&c, &[(k, request)]), expected, "{op} {policy} vs {request}");
+        assert_eq!(
+            cond(&c, &[(k, request)]),
+            expected,
+            "{op} {policy} vs {request}"
+        );
     }
 }
 
@@ -315,10 +444,17 @@ fn numeric_operators_table() {
         ("NumericEquals", "10", "ten", false),
     ] {
         let c = format!(r#"{{"{op}":{{"{k}":"{policy}"}}}}"#);
-        assert_eq!(cond(&c, &[(k, request)]), expected, "{op} {policy} vs {request}");
+        assert_eq!(
+            cond(&c, &[(k, request)]),
+            expected,
+            "{op} {policy} vs {request}"
+        );
     }
     // JSON numbers are accepted as policy values.
-    assert!(cond(r#"{"NumericLessThanEquals":{"s3:max-keys":10}}"#, &[(k, "3")]));
+    assert!(cond(
+        r#"{"NumericLessThanEquals":{"s3:max-keys":10}}"#,
+        &[(k, "3")]
+    ));
 }
 
 /// "You must specify date/time values with one of the W3C implementations of the ISO 8601
@@ -327,17 +463,41 @@ fn numeric_operators_table() {
 fn date_operators_accept_iso_8601_and_epoch_seconds() {
     let k = "aws:CurrentTime";
     for (op, policy, request, expected) in [
-        ("DateGreaterThan", "2018-08-16T12:00:00Z", "2019-04-25T11:00:00Z", true),
-        ("DateGreaterThan", "2018-08-16T12:00:00Z", "2018-08-16T12:00:00Z", false),
-        ("DateGreaterThanEquals", "2018-08-16T12:00:00Z", "1534420800", true),
+        (
+            "DateGreaterThan",
+            "2018-08-16T12:00:00Z",
+            "2019-04-25T11:00:00Z",
+            true,
+        ),
+        (
+            "DateGreaterThan",
+            "2018-08-16T12:00:00Z",
+            "2018-08-16T12:00:00Z",
+            false,
+        ),
+        (
+            "DateGreaterThanEquals",
+            "2018-08-16T12:00:00Z",
+            "1534420800",
+            true,
+        ),
         ("DateLessThan", "1534420800", "2018-08-16T11:59:59Z", true),
-        ("DateLessThanEquals", "1534420800", "2018-08-16T14:00:00+02:00", true),
+        (
+            "DateLessThanEquals",
+            "1534420800",
+            "2018-08-16T14:00:00+02:00",
+            true,
+        ),
         ("DateEquals", "2018-08-16", "2018-08-16T00:00:00Z", true),
         ("DateNotEquals", "2018-08-16", "2018-08-17", true),
         ("DateEquals", "not a date", "2018-08-16", false),
     ] {
         let c = format!(r#"{{"{op}":{{"{k}":"{policy}"}}}}"#);
-        assert_eq!(cond(&c, &[(k, request)]), expected, "{op} {policy} vs {request}");
+        assert_eq!(
+            cond(&c, &[(k, request)]),
+            expected,
+            "{op} {policy} vs {request}"
+        );
     }
 }
 
@@ -345,11 +505,26 @@ fn date_operators_accept_iso_8601_and_epoch_seconds() {
 /// byte for byte against a base-64 encoded representation of the binary value in the policy".
 #[test]
 fn bool_and_binary_operators() {
-    assert!(cond(r#"{"Bool":{"aws:SecureTransport":true}}"#, &[("aws:SecureTransport", "true")]));
-    assert!(cond(r#"{"Bool":{"aws:SecureTransport":"false"}}"#, &[("aws:SecureTransport", "false")]));
-    assert!(!cond(r#"{"Bool":{"aws:SecureTransport":"true"}}"#, &[("aws:SecureTransport", "yes")]));
-    assert!(cond(r#"{"BinaryEquals":{"aws:SomeBinary":"QmluYXJ5VmFsdWU="}}"#, &[("aws:SomeBinary", "QmluYXJ5VmFsdWU=")]));
-    assert!(!cond(r#"{"BinaryEquals":{"aws:SomeBinary":"QmluYXJ5VmFsdWU="}}"#, &[("aws:SomeBinary", "b3RoZXI=")]));
+    assert!(cond(
+        r#"{"Bool":{"aws:SecureTransport":true}}"#,
+        &[("aws:SecureTransport", "true")]
+    ));
+    assert!(cond(
+        r#"{"Bool":{"aws:SecureTransport":"false"}}"#,
+        &[("aws:SecureTransport", "false")]
+    ));
+    assert!(!cond(
+        r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
+        &[("aws:SecureTransport", "yes")]
+    ));
+    assert!(cond(
+        r#"{"BinaryEquals":{"aws:SomeBinary":"QmluYXJ5VmFsdWU="}}"#,
+        &[("aws:SomeBinary", "QmluYXJ5VmFsdWU=")]
+    ));
+    assert!(!cond(
+        r#"{"BinaryEquals":{"aws:SomeBinary":"QmluYXJ5VmFsdWU="}}"#,
+        &[("aws:SomeBinary", "b3RoZXI=")]
+    ));
 }
 
 /// IP operators take "standard CIDR format (for example, 203.0.113.0/24 or
@@ -372,7 +547,8 @@ fn ip_operators_with_ipv4_and_ipv6_cidr() {
 #[test]
 fn arn_operators_match_per_component_and_equals_is_like() {
     let k = "aws:SourceArn";
-    let v = "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
+    let v =
+        "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
     for op in ["ArnEquals", "ArnLike"] {
         let c = format!(r#"{{"{op}":{{"{k}":"arn:aws:someservice:*:111122223333:finance/*"}}}}"#);
         assert!(!cond(&c, &[(k, v)]), "{op}");
@@ -380,8 +556,14 @@ fn arn_operators_match_per_component_and_equals_is_like() {
         assert!(cond(&c, &[(k, v)]), "{op}");
     }
     // The same pattern with StringLike crosses colons.
-    assert!(cond(r#"{"StringLike":{"aws:SourceArn":"arn:aws:someservice:*:111122223333:finance/*"}}"#, &[(k, v)]));
-    assert!(cond(r#"{"ArnNotLike":{"aws:SourceArn":"arn:aws:iam::*:role/x"}}"#, &[(k, v)]));
+    assert!(cond(
+        r#"{"StringLike":{"aws:SourceArn":"arn:aws:someservice:*:111122223333:finance/*"}}"#,
+        &[(k, v)]
+    ));
+    assert!(cond(
+        r#"{"ArnNotLike":{"aws:SourceArn":"arn:aws:iam::*:role/x"}}"#,
+        &[(k, v)]
+    ));
 }
 
 /// Null: "use either true (the key doesn't exist — it is null) or false (the key exists and
@@ -389,8 +571,14 @@ fn arn_operators_match_per_component_and_equals_is_like() {
 #[test]
 fn null_tests_whether_the_key_exists() {
     assert!(cond(r#"{"Null":{"aws:TokenIssueTime":"true"}}"#, &[]));
-    assert!(!cond(r#"{"Null":{"aws:TokenIssueTime":"true"}}"#, &[("aws:TokenIssueTime", "2020-01-01T00:00:00Z")]));
-    assert!(cond(r#"{"Null":{"aws:TokenIssueTime":"false"}}"#, &[("aws:TokenIssueTime", "2020-01-01T00:00:00Z")]));
+    assert!(!cond(
+        r#"{"Null":{"aws:TokenIssueTime":"true"}}"#,
+        &[("aws:TokenIssueTime", "2020-01-01T00:00:00Z")]
+    ));
+    assert!(cond(
+        r#"{"Null":{"aws:TokenIssueTime":"false"}}"#,
+        &[("aws:TokenIssueTime", "2020-01-01T00:00:00Z")]
+    ));
     assert!(!cond(r#"{"Null":{"aws:TokenIssueTime":"false"}}"#, &[]));
 }
 
@@ -454,13 +642,35 @@ fn plain_operators_do_not_match_several_values() {
 /// Condition element."
 #[test]
 fn variables_substitute_in_resource_and_string_conditions() {
-    let p = allow("ssm:TerminateSession", "arn:aws:ssm:*:*:session/${aws:username}-*", "");
+    let p = allow(
+        "ssm:TerminateSession",
+        "arn:aws:ssm:*:*:session/${aws:username}-*",
+        "",
+    );
     let r = "arn:aws:ssm:us-east-1:123456789012:session/alice-0a1b2c";
-    assert_eq!(decide(&p, "ssm:TerminateSession", r, &[("aws:username", "alice")]), ALLOWED);
-    assert_eq!(decide(&p, "ssm:TerminateSession", r, &[("aws:username", "bob")]), IMPLICIT);
+    assert_eq!(
+        decide(&p, "ssm:TerminateSession", r, &[("aws:username", "alice")]),
+        ALLOWED
+    );
+    assert_eq!(
+        decide(&p, "ssm:TerminateSession", r, &[("aws:username", "bob")]),
+        IMPLICIT
+    );
     let c = r#"{"StringLike":{"ssm:resourceTag/aws:ssmmessages:session-id":"${aws:userid}"}}"#;
-    assert!(cond(c, &[("aws:userid", "AIDAEXAMPLE"), ("ssm:resourceTag/aws:ssmmessages:session-id", "AIDAEXAMPLE")]));
-    assert!(!cond(c, &[("aws:userid", "AIDAEXAMPLE"), ("ssm:resourceTag/aws:ssmmessages:session-id", "AIDAOTHER")]));
+    assert!(cond(
+        c,
+        &[
+            ("aws:userid", "AIDAEXAMPLE"),
+            ("ssm:resourceTag/aws:ssmmessages:session-id", "AIDAEXAMPLE")
+        ]
+    ));
+    assert!(!cond(
+        c,
+        &[
+            ("aws:userid", "AIDAEXAMPLE"),
+            ("ssm:resourceTag/aws:ssmmessages:session-id", "AIDAOTHER")
+        ]
+    ));
 }
 
 /// "If a variable that has no value in the authorization context is used as part of the
@@ -468,11 +678,26 @@ fn variables_substitute_in_resource_and_string_conditions() {
 /// with no value will not match any resource."
 #[test]
 fn a_missing_variable_in_resource_matches_nothing() {
-    let p = allow("ssm:TerminateSession", "arn:aws:ssm:*:*:session/${aws:username}-*", "");
+    let p = allow(
+        "ssm:TerminateSession",
+        "arn:aws:ssm:*:*:session/${aws:username}-*",
+        "",
+    );
     // An assumed role has no aws:username.
-    assert_eq!(decide(&p, "ssm:TerminateSession", "arn:aws:ssm:us-east-1:1:session/-x", &[]), IMPLICIT);
+    assert_eq!(
+        decide(
+            &p,
+            "ssm:TerminateSession",
+            "arn:aws:ssm:us-east-1:1:session/-x",
+            &[]
+        ),
+        IMPLICIT
+    );
     let n = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","NotResource":"arn:aws:s3:::${aws:username}/*"}}"#;
-    assert_eq!(decide(n, "s3:GetObject", "arn:aws:s3:::alice/x", &[]), ALLOWED);
+    assert_eq!(
+        decide(n, "s3:GetObject", "arn:aws:s3:::alice/x", &[]),
+        ALLOWED
+    );
 }
 
 /// "StringEquals or StringLike do not match, and the policy statement does not take effect.
@@ -481,19 +706,59 @@ fn a_missing_variable_in_resource_matches_nothing() {
 #[test]
 fn a_missing_variable_makes_string_conditions_false_and_negated_ones_true() {
     let k = "aws:PrincipalTag/owner";
-    assert!(!cond(r#"{"StringEquals":{"aws:PrincipalTag/owner":"${aws:username}"}}"#, &[(k, "")]));
-    assert!(!cond(r#"{"StringLike":{"aws:PrincipalTag/owner":"${aws:username}"}}"#, &[(k, "x")]));
-    assert!(cond(r#"{"StringNotEquals":{"aws:PrincipalTag/owner":"${aws:username}"}}"#, &[(k, "x")]));
-    assert!(cond(r#"{"StringNotLike":{"aws:PrincipalTag/owner":"${aws:username}"}}"#, &[(k, "x")]));
+    assert!(!cond(
+        r#"{"StringEquals":{"aws:PrincipalTag/owner":"${aws:username}"}}"#,
+        &[(k, "")]
+    ));
+    assert!(!cond(
+        r#"{"StringLike":{"aws:PrincipalTag/owner":"${aws:username}"}}"#,
+        &[(k, "x")]
+    ));
+    assert!(cond(
+        r#"{"StringNotEquals":{"aws:PrincipalTag/owner":"${aws:username}"}}"#,
+        &[(k, "x")]
+    ));
+    assert!(cond(
+        r#"{"StringNotLike":{"aws:PrincipalTag/owner":"${aws:username}"}}"#,
+        &[(k, "x")]
+    ));
 }
 
 /// "If the default value is included, it is used when the key is absent": `${key, 'default'}`.
 #[test]
 fn variable_defaults_apply_when_the_key_is_missing() {
-    let p = allow("s3:GetObject", "arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'company-wide'}/*", "");
-    assert_eq!(decide(&p, "s3:GetObject", "arn:aws:s3:::bucket/company-wide/x", &[]), ALLOWED);
-    assert_eq!(decide(&p, "s3:GetObject", "arn:aws:s3:::bucket/red/x", &[("aws:PrincipalTag/team", "red")]), ALLOWED);
-    assert_eq!(decide(&p, "s3:GetObject", "arn:aws:s3:::bucket/company-wide/x", &[("aws:PrincipalTag/team", "red")]), IMPLICIT);
+    let p = allow(
+        "s3:GetObject",
+        "arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'company-wide'}/*",
+        "",
+    );
+    assert_eq!(
+        decide(
+            &p,
+            "s3:GetObject",
+            "arn:aws:s3:::bucket/company-wide/x",
+            &[]
+        ),
+        ALLOWED
+    );
+    assert_eq!(
+        decide(
+            &p,
+            "s3:GetObject",
+            "arn:aws:s3:::bucket/red/x",
+            &[("aws:PrincipalTag/team", "red")]
+        ),
+        ALLOWED
+    );
+    assert_eq!(
+        decide(
+            &p,
+            "s3:GetObject",
+            "arn:aws:s3:::bucket/company-wide/x",
+            &[("aws:PrincipalTag/team", "red")]
+        ),
+        IMPLICIT
+    );
 }
 
 /// "${*} ... ${?} ... ${$}: These predefined policy variables can be used in any string where
@@ -504,21 +769,44 @@ fn special_variables_stand_for_literal_characters() {
     let c = r#"{"StringLike":{"aws:PrincipalTag/x":"a${*}b"}}"#;
     assert!(cond(c, &[(k, "a*b")]));
     assert!(!cond(c, &[(k, "axxb")]));
-    assert!(cond(r#"{"StringEquals":{"aws:PrincipalTag/x":"${$}{x}"}}"#, &[(k, "${x}")]));
-    assert!(cond(r#"{"StringLike":{"aws:PrincipalTag/x":"${?}"}}"#, &[(k, "?")]));
-    assert!(!cond(r#"{"StringLike":{"aws:PrincipalTag/x":"${?}"}}"#, &[(k, "a")]));
+    assert!(cond(
+        r#"{"StringEquals":{"aws:PrincipalTag/x":"${$}{x}"}}"#,
+        &[(k, "${x}")]
+    ));
+    assert!(cond(
+        r#"{"StringLike":{"aws:PrincipalTag/x":"${?}"}}"#,
+        &[(k, "?")]
+    ));
+    assert!(!cond(
+        r#"{"StringLike":{"aws:PrincipalTag/x":"${?}"}}"#,
+        &[(k, "a")]
+    ));
 }
 
 /// Substituted values are literal: a `*` in the user name is not a wildcard.
 #[test]
 fn substituted_values_are_not_wildcards() {
-    let p = allow("ssm:TerminateSession", "arn:aws:ssm:*:*:session/${aws:username}-*", "");
+    let p = allow(
+        "ssm:TerminateSession",
+        "arn:aws:ssm:*:*:session/${aws:username}-*",
+        "",
+    );
     assert_eq!(
-        decide(&p, "ssm:TerminateSession", "arn:aws:ssm:us-east-1:1:session/bob-1", &[("aws:username", "*")]),
+        decide(
+            &p,
+            "ssm:TerminateSession",
+            "arn:aws:ssm:us-east-1:1:session/bob-1",
+            &[("aws:username", "*")]
+        ),
         IMPLICIT
     );
     assert_eq!(
-        decide(&p, "ssm:TerminateSession", "arn:aws:ssm:us-east-1:1:session/*-1", &[("aws:username", "*")]),
+        decide(
+            &p,
+            "ssm:TerminateSession",
+            "arn:aws:ssm:us-east-1:1:session/*-1",
+            &[("aws:username", "*")]
+        ),
         ALLOWED
     );
 }
@@ -532,8 +820,24 @@ fn no_variables_under_version_2008_or_without_version() {
         let p = format!(
             r#"{{{version}"Statement":{{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${{aws:username}}"}}}}"#
         );
-        assert_eq!(decide(&p, "s3:GetObject", "arn:aws:s3:::b/alice", &[("aws:username", "alice")]), IMPLICIT);
-        assert_eq!(decide(&p, "s3:GetObject", "arn:aws:s3:::b/${aws:username}", &[("aws:username", "alice")]), ALLOWED);
+        assert_eq!(
+            decide(
+                &p,
+                "s3:GetObject",
+                "arn:aws:s3:::b/alice",
+                &[("aws:username", "alice")]
+            ),
+            IMPLICIT
+        );
+        assert_eq!(
+            decide(
+                &p,
+                "s3:GetObject",
+                "arn:aws:s3:::b/${aws:username}",
+                &[("aws:username", "alice")]
+            ),
+            ALLOWED
+        );
     }
 }
 
@@ -543,7 +847,10 @@ fn multivalued_keys_are_not_variables() {
     let p = allow("s3:GetObject", "arn:aws:s3:::b/${aws:TagKeys}", "");
     let mut c = Context::new();
     c.set_list("aws:TagKeys", ["x"]);
-    assert_eq!(decide_in(&p, "s3:GetObject", "arn:aws:s3:::b/x", &c), IMPLICIT);
+    assert_eq!(
+        decide_in(&p, "s3:GetObject", "arn:aws:s3:::b/x", &c),
+        IMPLICIT
+    );
 }
 
 // ---------------------------------------------------------------- validation
@@ -551,14 +858,18 @@ fn multivalued_keys_are_not_variables() {
 /// "Valid values for Effect are Allow and Deny. The Effect value is case sensitive."
 #[test]
 fn effect_must_be_allow_or_deny_case_sensitive() {
-    let p = r#"{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#;
+    let p =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#;
     assert_eq!(errors(p), vec![ErrorKind::InvalidEffect]);
 }
 
 /// Version: only "2012-10-17" and "2008-10-17" are valid; it may be absent.
 #[test]
 fn version_must_be_one_of_the_two_dates() {
-    assert_eq!(errors(r#"{"Version":"2012-10-18","Statement":[]}"#), vec![ErrorKind::InvalidVersion]);
+    assert_eq!(
+        errors(r#"{"Version":"2012-10-18","Statement":[]}"#),
+        vec![ErrorKind::InvalidVersion]
+    );
     assert!(errors(r#"{"Version":"2008-10-17","Statement":[]}"#).is_empty());
     assert!(errors(r#"{"Statement":[]}"#).is_empty());
 }
@@ -567,8 +878,13 @@ fn version_must_be_one_of_the_two_dates() {
 /// Action and Resource be a string or an array.
 #[test]
 fn statement_action_and_resource_accept_object_string_or_array() {
-    assert!(errors(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#).is_empty());
-    assert!(errors(r#"{"Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["*"]}]}"#).is_empty());
+    assert!(
+        errors(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#).is_empty()
+    );
+    assert!(
+        errors(r#"{"Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["*"]}]}"#)
+            .is_empty()
+    );
     assert_eq!(errors(r#"{"Statement":"x"}"#), vec![ErrorKind::WrongType]);
 }
 
@@ -618,16 +934,24 @@ fn every_structural_error_is_reported() {
 #[test]
 fn principal_is_refused_in_identity_policies() {
     let p = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:*","Resource":"*"}}"#;
-    let e = CompiledPolicy::from_text(p, PolicyKind::Identity, PolicySource::new("p", "none")).expect_err("refused");
-    assert_eq!(e[0].aws_message, "Policy document should not specify a principal.");
-    assert!(CompiledPolicy::from_text(p, PolicyKind::Resource, PolicySource::new("p", "resource")).is_ok());
+    let e = CompiledPolicy::from_text(p, PolicyKind::Identity, PolicySource::new("p", "none"))
+        .expect_err("refused");
+    assert_eq!(
+        e[0].aws_message,
+        "Policy document should not specify a principal."
+    );
+    assert!(
+        CompiledPolicy::from_text(p, PolicyKind::Resource, PolicySource::new("p", "resource"))
+            .is_ok()
+    );
 }
 
 /// Errors carry the span of the offending element.
 #[test]
 fn errors_point_at_the_offending_element() {
     let p = "{\n  \"Statement\": {\n    \"Effect\": \"Allow\",\n    \"Action\": \"ssm\",\n    \"Resource\": \"*\"\n  }\n}";
-    let e = CompiledPolicy::from_text(p, PolicyKind::Identity, PolicySource::new("p", "none")).expect_err("refused");
+    let e = CompiledPolicy::from_text(p, PolicyKind::Identity, PolicySource::new("p", "none"))
+        .expect_err("refused");
     assert_eq!(&p[e[0].span.start..e[0].span.end], "\"ssm\"");
 }
 
@@ -659,17 +983,36 @@ fn matched_statement_positions_match_the_aws_cli_example() {
     assert_eq!((m[0].start.line, m[0].start.column), (1, 38));
     assert_eq!((m[0].end.line, m[0].end.column), (1, 167));
     let early = ctx(&[("aws:CurrentTime", "2014-04-25T11:00:00Z")]);
-    assert_eq!(set.evaluate(&Request::new("dynamodb:CreateBackup", "*", &early)).decision, IMPLICIT);
+    assert_eq!(
+        set.evaluate(&Request::new("dynamodb:CreateBackup", "*", &early))
+            .decision,
+        IMPLICIT
+    );
 }
 
 /// MissingContextValues lists the condition keys an applicable statement tested but the
 /// request did not supply.
 #[test]
 fn missing_context_values_are_reported() {
-    let p = allow("ssm:StartSession", "*", r#"{"StringLike":{"ssm:resourceTag/Finance":"WebServers"},"BoolIfExists":{"ssm:SessionDocumentAccessCheck":"true"}}"#);
+    let p = allow(
+        "ssm:StartSession",
+        "*",
+        r#"{"StringLike":{"ssm:resourceTag/Finance":"WebServers"},"BoolIfExists":{"ssm:SessionDocumentAccessCheck":"true"}}"#,
+    );
     let c = Context::new();
-    let e = PolicySet::identity(vec![compile(&p)]).evaluate_traced(&Request::new("ssm:StartSession", "*", &c));
-    assert_eq!(e.missing_context_values, vec!["ssm:resourceTag/Finance", "ssm:SessionDocumentAccessCheck"]);
-    let other = PolicySet::identity(vec![compile(&p)]).evaluate_traced(&Request::new("ssm:SendCommand", "*", &c));
+    let e = PolicySet::identity(vec![compile(&p)]).evaluate_traced(&Request::new(
+        "ssm:StartSession",
+        "*",
+        &c,
+    ));
+    assert_eq!(
+        e.missing_context_values,
+        vec!["ssm:resourceTag/Finance", "ssm:SessionDocumentAccessCheck"]
+    );
+    let other = PolicySet::identity(vec![compile(&p)]).evaluate_traced(&Request::new(
+        "ssm:SendCommand",
+        "*",
+        &c,
+    ));
     assert!(other.missing_context_values.is_empty());
 }
