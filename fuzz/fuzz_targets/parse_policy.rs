@@ -1,0 +1,20 @@
+//! Any text: parsing, validating and compiling must never panic, and every error span must
+//! lie inside the text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use ssmgate_policy::{parse_policy, CompiledPolicy, PolicyKind, PolicySource};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for kind in [PolicyKind::Identity, PolicyKind::Resource] {
+        let parsed = parse_policy(text, kind);
+        for e in &parsed.errors {
+            assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "span out of range");
+            let _ = ssmgate_policy::diagnostic::render("f", text, e.span, "error", e.kind.code(), &e.message, e.help.as_deref());
+        }
+        if let Some(p) = &parsed.policy {
+            let _ = CompiledPolicy::compile(p, text, kind, PolicySource::new("f", "none"));
+        }
+    }
+});
