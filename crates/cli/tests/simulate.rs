@@ -1,5 +1,13 @@
 //! `ssmgate simulate-custom-policy` as a user runs it.
 
+// Test code: a panic is a failed test, which is what these lints guard against elsewhere.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unwrap_used,
+    clippy::panic
+)]
+
 use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

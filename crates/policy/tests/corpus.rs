@@ -2,6 +2,14 @@
 //! denying policy type and matched statements. Policies are files of the repository's
 //! `examples/policies`, `managed:NAME` for `data/managed-policies/NAME.json`, or inline JSON.
 
+// Test code: a panic is a failed test, which is what these lints guard against elsewhere.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unwrap_used,
+    clippy::panic
+)]
+
 use serde::Deserialize;
 use serde_json::Value;
 use ssmgate_policy::{

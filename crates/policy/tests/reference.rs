@@ -4,6 +4,14 @@
 //! wildcards, string substitution for variables, no compiled forms, no index. Where the two
 //! disagree, one of them misreads AWS's rules.
 
+// Test code: a panic is a failed test, which is what these lints guard against elsewhere.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unwrap_used,
+    clippy::panic
+)]
+
 use proptest::prelude::*;
 use regex::Regex;
 use ssmgate_policy::model::{Effect, Policy};

@@ -1,5 +1,13 @@
 //! One test per documented AWS rule, each quoting the IAM User Guide sentence it implements.
 
+// Test code: a panic is a failed test, which is what these lints guard against elsewhere.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unwrap_used,
+    clippy::panic
+)]
+
 use ssmgate_policy::{
     CompiledPolicy, Context, Decision, ErrorKind, PolicyKind, PolicySet, PolicySource, Request,
 };
