@@ -3,6 +3,8 @@
 //! The data lives under the repository's `data/` (see `data/PROVENANCE.md`) and is embedded at
 //! build time, so the binary needs nothing at run time.
 
+#![forbid(unsafe_code)]
+
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;

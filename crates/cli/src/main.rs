@@ -1,5 +1,7 @@
 //! `ssmgate`: each subcommand a thin shell over the library crates.
 
+#![forbid(unsafe_code)]
+
 mod input;
 mod simulate;
 

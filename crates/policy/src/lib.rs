@@ -3,6 +3,8 @@
 //!
 //! Pure: no I/O, no async, no knowledge of any particular AWS service.
 
+#![forbid(unsafe_code)]
+
 pub mod arn;
 pub mod compile;
 pub mod condition;
