@@ -308,12 +308,12 @@ fn simulate(req: &SimulateRequest) -> Result<(SimulateResponse, Vec<String>), Se
                     source_policy_id: s.policy_id.clone(),
                     source_policy_type: (s.source_type != "none").then(|| s.source_type.clone()),
                     start: PositionOut {
-                        line: s.start.line,
-                        column: s.start.column,
+                        line: s.statement.start.line,
+                        column: s.statement.start.column,
                     },
                     end: PositionOut {
-                        line: s.end.line,
-                        column: s.end.column,
+                        line: s.statement.end.line,
+                        column: s.statement.end.column,
                     },
                 })
                 .collect();
@@ -321,7 +321,7 @@ fn simulate(req: &SimulateRequest) -> Result<(SimulateResponse, Vec<String>), Se
                 allowed: eval.statements.iter().any(|s| {
                     s.policy_type == ssmgate_policy::PolicyType::PermissionsBoundary
                         && s.outcome == ssmgate_policy::evaluate::Outcome::Applies
-                        && s.effect == ssmgate_policy::model::Effect::Allow
+                        && s.statement.effect == ssmgate_policy::model::Effect::Allow
                 }) && !(eval.verdict.decision == Decision::ExplicitDeny
                     && eval.verdict.denied_by
                         == Some(ssmgate_policy::PolicyType::PermissionsBoundary)),

@@ -122,9 +122,9 @@ impl ResourceMatcher {
     }
 }
 
-/// A statement ready to evaluate.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CompiledStatement {
+/// What identifies a statement in reports: where it is and what it says of itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementMeta {
     /// Position in the policy's statement list, from 0.
     pub index: usize,
     pub sid: Option<String>,
@@ -133,6 +133,12 @@ pub struct CompiledStatement {
     /// Start and end as the IAM simulator reports them in MatchedStatements.
     pub start: Position,
     pub end: Position,
+}
+
+/// A statement ready to evaluate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompiledStatement {
+    pub meta: StatementMeta,
     pub actions: ActionMatcher,
     pub resources: ResourceMatcher,
     pub principal: Option<PrincipalBlock>,
@@ -270,12 +276,14 @@ impl CompiledPolicy {
                     })
                     .collect();
                 CompiledStatement {
-                    index,
-                    sid: s.sid.as_ref().map(|s| s.value.clone()),
-                    effect: s.effect.value,
-                    span: s.span,
-                    start,
-                    end,
+                    meta: StatementMeta {
+                        index,
+                        sid: s.sid.as_ref().map(|s| s.value.clone()),
+                        effect: s.effect.value,
+                        span: s.span,
+                        start,
+                        end,
+                    },
                     actions,
                     resources,
                     principal: s.principal.clone(),

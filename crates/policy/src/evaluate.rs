@@ -158,7 +158,7 @@ fn policy_effects<O: Observer>(
         let outcome = statement_outcome(s, req, &mut naming, obs);
         obs.statement(ty, p, s, outcome);
         if outcome == Outcome::Applies {
-            match s.effect {
+            match s.meta.effect {
                 Effect::Allow => {
                     effects.allow = true;
                     if naming == Naming::Direct {

@@ -7,6 +7,7 @@ use crate::trace::{Evaluation, StatementTrace};
 
 fn statement_name(s: &StatementTrace) -> String {
     let sid = s
+        .statement
         .sid
         .as_deref()
         .filter(|s| !s.is_empty())
@@ -15,9 +16,9 @@ fn statement_name(s: &StatementTrace) -> String {
     format!(
         "{} statement {}{sid} (line {}, column {})",
         s.policy_id,
-        s.index + 1,
-        s.start.line,
-        s.start.column.saturating_sub(1)
+        s.statement.index + 1,
+        s.statement.start.line,
+        s.statement.start.column.saturating_sub(1)
     )
 }
 
@@ -31,7 +32,7 @@ fn effect_word(e: Effect) -> &'static str {
 /// Why one statement did or did not apply, in words.
 pub fn explain_statement(s: &StatementTrace, action: &str, resource: &str) -> String {
     let name = statement_name(s);
-    let eff = effect_word(s.effect);
+    let eff = effect_word(s.statement.effect);
     match s.outcome {
         Outcome::Applies => format!("{name}: {eff} applies"),
         Outcome::ActionNotMatched => {

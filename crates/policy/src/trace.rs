@@ -1,10 +1,10 @@
 //! Recording an evaluation: which statements applied, which did not and why.
 
-use crate::compile::{CompiledPolicy, CompiledStatement};
+use crate::compile::{CompiledPolicy, CompiledStatement, StatementMeta};
 use crate::decision::{Decision, PolicyType, Verdict};
 use crate::evaluate::{Observer, Outcome, PolicySet, Request};
 use crate::model::Effect;
-use crate::span::{Position, Span};
+use crate::span::Span;
 
 /// A statement as it took part in a decision.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,13 +14,7 @@ pub struct StatementTrace {
     pub policy_id: String,
     /// `SourcePolicyType`.
     pub source_type: String,
-    /// Position in its policy, from 0.
-    pub index: usize,
-    pub sid: Option<String>,
-    pub effect: Effect,
-    pub span: Span,
-    pub start: Position,
-    pub end: Position,
+    pub statement: StatementMeta,
     pub outcome: Outcome,
     /// For a failed condition: operator, key, policy values.
     pub failed_condition: Option<FailedCondition>,
@@ -57,7 +51,7 @@ impl Evaluation {
         };
         self.statements
             .iter()
-            .filter(move |s| s.outcome == Outcome::Applies && Some(s.effect) == wanted)
+            .filter(move |s| s.outcome == Outcome::Applies && Some(s.statement.effect) == wanted)
     }
 }
 
@@ -111,12 +105,7 @@ impl Observer for Recorder<'_> {
             policy_type,
             policy_id: policy.source.id.clone(),
             source_type: policy.source.source_type.clone(),
-            index: s.index,
-            sid: s.sid.clone(),
-            effect: s.effect,
-            span: s.span,
-            start: s.start,
-            end: s.end,
+            statement: s.meta.clone(),
             outcome,
             failed_condition,
         });

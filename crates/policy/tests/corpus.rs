@@ -205,7 +205,7 @@ fn corpus() {
             if let Some(expected) = &case.matched {
                 let got: Vec<String> = eval
                     .matched_statements()
-                    .map(|s| format!("{}#{}", s.policy_id, s.index + 1))
+                    .map(|s| format!("{}#{}", s.policy_id, s.statement.index + 1))
                     .collect();
                 if &got != expected {
                     failures.push(format!("{at}: matched {got:?}, expected {expected:?}"));

@@ -988,8 +988,14 @@ fn matched_statement_positions_match_the_aws_cli_example() {
     assert_eq!(e.verdict.decision, ALLOWED);
     let m: Vec<_> = e.matched_statements().collect();
     assert_eq!(m.len(), 1);
-    assert_eq!((m[0].start.line, m[0].start.column), (1, 38));
-    assert_eq!((m[0].end.line, m[0].end.column), (1, 167));
+    assert_eq!(
+        (m[0].statement.start.line, m[0].statement.start.column),
+        (1, 38)
+    );
+    assert_eq!(
+        (m[0].statement.end.line, m[0].statement.end.column),
+        (1, 167)
+    );
     let early = ctx(&[("aws:CurrentTime", "2014-04-25T11:00:00Z")]);
     assert_eq!(
         set.evaluate(&Request::new("dynamodb:CreateBackup", "*", &early))
