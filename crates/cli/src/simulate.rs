@@ -38,8 +38,9 @@ struct SimulateRequest {
     resource_arns: Vec<String>,
     #[serde(rename = "ResourcePolicy")]
     resource_policy: Option<String>,
+    /// Accepted for compatibility; ssmgate simulates one account, so the owner changes nothing.
     #[serde(rename = "ResourceOwner")]
-    resource_owner: Option<String>,
+    _resource_owner: Option<String>,
     #[serde(rename = "CallerArn")]
     caller_arn: Option<String>,
     #[serde(rename = "ContextEntries", default)]
@@ -228,13 +229,12 @@ fn compile_list(
         .collect()
 }
 
-fn caller(arn: &str, owner: Option<&str>) -> Result<Principal, ServiceError> {
+fn caller(arn: &str) -> Result<Principal, ServiceError> {
     let parts = ssmgate_policy::arn::split(arn)
         .filter(|p| p.service == "iam" && p.resource.starts_with("user/"))
         .ok_or_else(|| {
             invalid_input(format!("CallerArn '{arn}' must be the ARN of an IAM user"))
         })?;
-    let _ = owner;
     Ok(Principal {
         kind: PrincipalKind::User,
         arn: arn.to_string(),
@@ -281,11 +281,7 @@ fn simulate(req: &SimulateRequest) -> Result<(SimulateResponse, Vec<String>), Se
         .map_err(|errs| policy_errors("ResourcePolicy", text, &errs))?;
         set.resource.push(p);
     }
-    let principal = req
-        .caller_arn
-        .as_deref()
-        .map(|a| caller(a, req.resource_owner.as_deref()))
-        .transpose()?;
+    let principal = req.caller_arn.as_deref().map(caller).transpose()?;
     let ctx = build_context(&req.context_entries)?;
     let resources: Vec<String> = if req.resource_arns.is_empty() {
         vec!["*".to_string()]

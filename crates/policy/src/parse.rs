@@ -6,7 +6,7 @@ use crate::model::*;
 use crate::operator::{Operator, OperatorError};
 use crate::span::Span;
 use crate::variables;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The outcome of parsing: the policy as far as it could be read, and every error found.
 ///
@@ -109,15 +109,14 @@ impl Reader {
     /// Report keys that appear twice ("Individual elements must not contain multiple
     /// instances of the same key"), and keys differing only in case where AWS folds case.
     fn duplicates(&mut self, members: &[Member], fold_case: bool) {
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for m in members {
             let k = if fold_case {
                 m.key.to_lowercase()
             } else {
                 m.key.clone()
             };
-            if let Some(first) = seen.get(&k) {
-                let _ = first;
+            if !seen.insert(k) {
                 self.err(
                     PolicyError::new(
                         ErrorKind::DuplicateKey,
@@ -126,8 +125,6 @@ impl Reader {
                     )
                     .with_help("each key may appear once in an object; merge the two"),
                 );
-            } else {
-                seen.insert(k, m.key_span);
             }
         }
     }

@@ -60,7 +60,6 @@ struct Recorder<'r> {
     statements: Vec<StatementTrace>,
     missing: Vec<String>,
     context: Option<&'r crate::context::Context>,
-    in_applicable: bool,
     pending_missing: Vec<String>,
 }
 
@@ -85,7 +84,6 @@ impl Observer for Recorder<'_> {
                 }
             }
         }
-        let _ = self.in_applicable;
         let failed_condition = match outcome {
             Outcome::ConditionFailed { condition } => {
                 s.conditions.get(condition).map(|c| FailedCondition {
