@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 const SERVICES_JSON: &str = include_str!("../../../data/ssm-service.json");
 const GLOBAL_KEYS_JSON: &str = include_str!("../../../data/global-condition-keys.json");
 const MANAGED_INDEX_JSON: &str = include_str!("../../../data/managed-policies/index.json");
+const SERVICE_PREFIXES_JSON: &str = include_str!("../../../data/service-prefixes.json");
 
 /// Managed policy documents by file name.
 const MANAGED_DOCUMENTS: &[(&str, &str)] = &[
@@ -133,6 +134,11 @@ struct GlobalKeysFile {
 }
 
 #[derive(Deserialize)]
+struct PrefixesFile {
+    prefixes: Vec<String>,
+}
+
+#[derive(Deserialize)]
 struct ManagedEntry {
     name: String,
     arn: String,
@@ -164,6 +170,8 @@ pub struct Catalog {
     action_names: HashMap<String, HashMap<String, String>>,
     global_keys: BTreeMap<String, String>,
     managed: Vec<ManagedPolicy>,
+    /// Every service prefix AWS documents, lower case.
+    prefixes: Vec<String>,
 }
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::load);
@@ -209,11 +217,15 @@ impl Catalog {
                 })
             })
             .collect();
+        let prefixes = serde_json::from_str::<PrefixesFile>(SERVICE_PREFIXES_JSON)
+            .map(|f| f.prefixes)
+            .unwrap_or_default();
         Catalog {
             services,
             action_names,
             global_keys,
             managed,
+            prefixes,
         }
     }
 
@@ -222,6 +234,16 @@ impl Catalog {
         self.services
             .values()
             .find(|s| s.prefix.eq_ignore_ascii_case(prefix))
+    }
+
+    /// Whether `prefix` is a service prefix AWS documents (case-insensitively).
+    pub fn is_service_prefix(&self, prefix: &str) -> bool {
+        self.prefixes.iter().any(|p| p.eq_ignore_ascii_case(prefix))
+    }
+
+    /// Every documented service prefix.
+    pub fn service_prefixes(&self) -> impl Iterator<Item = &str> {
+        self.prefixes.iter().map(String::as_str)
     }
 
     /// Every service in the catalog.
@@ -278,6 +300,12 @@ mod tests {
         assert!(c.service("ssm").is_some_and(|s| s.actions.len() > 150));
         assert_eq!(c.managed_policies().len(), MANAGED_DOCUMENTS.len());
         assert!(c.global_key_type("aws:PrincipalArn").is_some());
+        assert!(c.service_prefixes().count() > 400);
+        assert!(
+            c.is_service_prefix("iam")
+                && c.is_service_prefix("EC2")
+                && !c.is_service_prefix("ssmm")
+        );
     }
 
     /// "The prefix and the action name are case insensitive."

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod input;
+mod lint;
 mod simulate;
 
 use clap::{Parser, Subcommand};
@@ -28,11 +29,14 @@ struct Cli {
 enum Command {
     /// Simulate IAM policies as `aws iam simulate-custom-policy` does, offline.
     SimulateCustomPolicy(simulate::Args),
+    /// Find what is wrong or dangerous in IAM policies, and propose tighter ones.
+    Lint(lint::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::SimulateCustomPolicy(args) => simulate::run(&args),
+        Command::Lint(args) => lint::run(&args),
     }
 }

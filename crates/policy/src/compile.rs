@@ -41,7 +41,8 @@ pub enum ActionPattern {
 }
 
 impl ActionPattern {
-    fn compile(s: &str) -> ActionPattern {
+    /// Compile an action pattern as written in a policy.
+    pub fn compile(s: &str) -> ActionPattern {
         let lower = s.to_ascii_lowercase();
         if lower == "*" {
             ActionPattern::Any
