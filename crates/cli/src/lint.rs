@@ -1,6 +1,7 @@
 //! `ssmgate lint`: lint policy files, directories or standard input.
 
-use crate::EXIT_USAGE;
+/// Exit code for a usage or I/O error (clap uses 2 for usage errors too).
+const EXIT_USAGE: u8 = 2;
 use ssmgate_lint::output::{self, FileReport};
 use ssmgate_lint::{fails, fix, lint, Severity};
 use ssmgate_policy::PolicyKind;
