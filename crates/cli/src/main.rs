@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+mod check;
 mod input;
 mod lint;
 mod simulate;
@@ -31,6 +32,10 @@ enum Command {
     SimulateCustomPolicy(simulate::Args),
     /// Find what is wrong or dangerous in IAM policies, and propose tighter ones.
     Lint(lint::Args),
+    /// May this principal make this SSM call? The offline answer, with AWS's denial.
+    Check(check::CheckArgs),
+    /// Which principals may make an SSM call on which instances or sessions.
+    WhoCan(check::WhoCanArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +43,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::SimulateCustomPolicy(args) => simulate::run(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Check(args) => check::check(&args),
+        Command::WhoCan(args) => check::who_can_cmd(&args),
     }
 }
