@@ -27,6 +27,8 @@ pub enum PolicyType {
     Identity,
     PermissionsBoundary,
     ServiceControl,
+    /// Resource control policies of AWS Organizations.
+    ResourceControl,
     Session,
     ResourceBased,
 }
@@ -38,6 +40,7 @@ impl PolicyType {
             PolicyType::Identity => "identity-based policy",
             PolicyType::PermissionsBoundary => "permissions boundary",
             PolicyType::ServiceControl => "service control policy",
+            PolicyType::ResourceControl => "resource control policy",
             PolicyType::Session => "session policy",
             PolicyType::ResourceBased => "resource-based policy",
         }
@@ -58,6 +61,8 @@ pub struct Inputs {
     pub boundary: Option<Effects>,
     /// SCPs: whether any denies, and whether every level of the hierarchy allows.
     pub scp: Option<ScpEffects>,
+    /// RCPs, read the same way as SCPs (every level must allow).
+    pub rcp: Option<ScpEffects>,
     pub session: Option<Effects>,
     pub resource: Option<ResourceEffects>,
     /// The account root user, which "has full access" unless denied.
@@ -149,6 +154,9 @@ pub fn combine(i: &Inputs) -> Verdict {
     if i.scp.is_some_and(|s| s.deny) {
         return Verdict::explicit(PolicyType::ServiceControl);
     }
+    if i.rcp.is_some_and(|s| s.deny) {
+        return Verdict::explicit(PolicyType::ResourceControl);
+    }
     if i.resource.is_some_and(|r| r.deny) {
         return Verdict::explicit(PolicyType::ResourceBased);
     }
@@ -161,7 +169,11 @@ pub fn combine(i: &Inputs) -> Verdict {
     if i.session.is_some_and(|s| s.deny) {
         return Verdict::explicit(PolicyType::Session);
     }
-    // 2. SCPs must allow at every level of the organization.
+    // 2. RCPs: "If there is no applicable Allow, the result is Deny."
+    if i.rcp.is_some_and(|s| !s.every_level_allows) {
+        return Verdict::implicit(PolicyType::ResourceControl);
+    }
+    // 3. SCPs must allow at every level of the organization.
     if i.scp.is_some_and(|s| !s.every_level_allows) {
         return Verdict::implicit(PolicyType::ServiceControl);
     }
@@ -170,19 +182,19 @@ pub fn combine(i: &Inputs) -> Verdict {
     if i.caller_is_root {
         return Verdict::allowed();
     }
-    // 3. A resource-based policy that names the caller's own ARN is enough on its own.
+    // 4. A resource-based policy that names the caller's own ARN is enough on its own.
     let resource_allows = i.resource.is_some_and(|r| r.allow);
     if i.resource
         .is_some_and(|r| r.allow && r.allow_names_caller_directly)
     {
         return Verdict::allowed();
     }
-    // 4. "If either the identity-based policy or the resource-based policy within the same
+    // 5. "If either the identity-based policy or the resource-based policy within the same
     // account allows the request and the other doesn't, the request is still allowed."
     if !i.identity.allow && !resource_allows {
         return Verdict::implicit(PolicyType::Identity);
     }
-    // 5. Boundaries and session policies can only take away.
+    // 6. Boundaries and session policies can only take away.
     if i.boundary.is_some_and(|b| !b.allow) {
         return Verdict::implicit(PolicyType::PermissionsBoundary);
     }
@@ -241,6 +253,7 @@ mod tests {
                 deny: false,
                 every_level_allows: true,
             }),
+            rcp: None,
             session: Some(ALLOW),
             resource: Some(ResourceEffects {
                 allow: true,
@@ -353,6 +366,48 @@ mod tests {
                 ..Default::default()
             }),
             Decision::ImplicitDeny
+        );
+    }
+
+    /// RCPs "apply to resources in the account where they are attached. If there is no
+    /// applicable Allow, the result is Deny"; their denies are explicit like any other.
+    #[test]
+    fn resource_control_policies_must_allow_and_their_denies_win() {
+        let base = Inputs {
+            identity: ALLOW,
+            ..Default::default()
+        };
+        let every = ScpEffects {
+            deny: false,
+            every_level_allows: true,
+        };
+        assert_eq!(
+            d(Inputs {
+                rcp: Some(every),
+                ..base
+            }),
+            Decision::Allowed
+        );
+        assert_eq!(
+            combine(&Inputs {
+                rcp: Some(ScpEffects {
+                    every_level_allows: false,
+                    ..every
+                }),
+                ..base
+            })
+            .denied_by,
+            Some(PolicyType::ResourceControl)
+        );
+        assert_eq!(
+            d(Inputs {
+                rcp: Some(ScpEffects {
+                    deny: true,
+                    ..every
+                }),
+                ..base
+            }),
+            Decision::ExplicitDeny
         );
     }
 

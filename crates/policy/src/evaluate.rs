@@ -101,6 +101,8 @@ pub struct PolicySet {
     pub boundary: Vec<CompiledPolicy>,
     /// Service control policies, one list per level of the organization (empty: none).
     pub scp_levels: Vec<Vec<CompiledPolicy>>,
+    /// Resource control policies, one list per level of the organization (empty: none).
+    pub rcp_levels: Vec<Vec<CompiledPolicy>>,
     /// The session policy of a role session (empty: none).
     pub session: Vec<CompiledPolicy>,
     /// The resource-based policy (empty: none).
@@ -197,6 +199,28 @@ fn set_effects<O: Observer>(
     (e, direct)
 }
 
+/// Organization policies by level: any Deny, and whether every level has an Allow.
+fn levels_effects<O: Observer>(
+    ty: PolicyType,
+    levels: &[Vec<CompiledPolicy>],
+    req: &Request<'_>,
+    obs: &mut O,
+) -> Option<ScpEffects> {
+    if levels.is_empty() {
+        return None;
+    }
+    let mut s = ScpEffects {
+        deny: false,
+        every_level_allows: true,
+    };
+    for level in levels {
+        let (e, _) = set_effects(ty, level, req, obs);
+        s.deny |= e.deny;
+        s.every_level_allows &= e.allow;
+    }
+    Some(s)
+}
+
 impl PolicySet {
     /// A set of identity policies only.
     pub fn identity(policies: Vec<CompiledPolicy>) -> PolicySet {
@@ -226,22 +250,13 @@ impl PolicySet {
                 allow_names_caller_directly: direct,
             }
         });
-        let scp = (!self.scp_levels.is_empty()).then(|| {
-            let mut s = ScpEffects {
-                deny: false,
-                every_level_allows: true,
-            };
-            for level in &self.scp_levels {
-                let (e, _) = set_effects(PolicyType::ServiceControl, level, req, obs);
-                s.deny |= e.deny;
-                s.every_level_allows &= e.allow;
-            }
-            s
-        });
+        let scp = levels_effects(PolicyType::ServiceControl, &self.scp_levels, req, obs);
+        let rcp = levels_effects(PolicyType::ResourceControl, &self.rcp_levels, req, obs);
         combine(&Inputs {
             identity,
             boundary,
             scp,
+            rcp,
             session,
             resource,
             caller_is_root: req.principal.is_some_and(|p| p.kind == PrincipalKind::Root),

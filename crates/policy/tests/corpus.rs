@@ -135,6 +135,7 @@ fn corpus() {
             } else {
                 vec![compile_all(&corpus.policies.scp, &mut errors)]
             },
+            rcp_levels: vec![],
             resource: vec![],
         };
         let name = file
