@@ -4,8 +4,8 @@
 //! Guide, ARN condition operators); the resource part is everything after the fifth colon,
 //! so `*` there crosses `/` and `:` but never the other parts.
 
-use crate::variables::{tokenize, Token, Wildcards};
-use crate::wildcard::{matches, Case, Variables};
+use crate::variables::{tokenize, Wildcards};
+use crate::wildcard::{Case, Pattern, Variables};
 
 /// The parts of an ARN: partition, service, region, account, resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +35,32 @@ pub fn split(s: &str) -> Option<ArnParts<'_>> {
     })
 }
 
+/// A resource string split once, to be matched against many patterns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreparedResource<'a> {
+    pub text: &'a str,
+    pub parts: Option<ArnParts<'a>>,
+}
+
+impl<'a> PreparedResource<'a> {
+    /// Split `text` if it is an ARN.
+    pub fn new(text: &'a str) -> PreparedResource<'a> {
+        PreparedResource {
+            text,
+            parts: split(text),
+        }
+    }
+}
+
 /// A compiled ARN pattern (Resource element, Arn condition operators).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArnPattern {
     /// `*`: every resource.
     Any,
     /// Part-wise patterns for an ARN-shaped string.
-    Parts(Box<[Vec<Token>; 5]>),
+    Parts(Box<[Pattern; 5]>),
     /// Not ARN-shaped: the whole string as one pattern (it can only match non-ARN values).
-    Whole(Vec<Token>),
+    Whole(Pattern),
     /// Matches nothing: a malformed Resource that IAM would have rejected.
     Never,
 }
@@ -56,7 +73,7 @@ impl ArnPattern {
         }
         match split(s) {
             Some(p) => {
-                let t = |part: &str| tokenize(part, Wildcards::On, variables);
+                let t = |part: &str| Pattern::new(tokenize(part, Wildcards::On, variables));
                 ArnPattern::Parts(Box::new([
                     t(p.partition),
                     t(p.service),
@@ -65,39 +82,57 @@ impl ArnPattern {
                     t(p.resource),
                 ]))
             }
-            None => ArnPattern::Whole(tokenize(s, Wildcards::On, variables)),
+            None => ArnPattern::Whole(Pattern::new(tokenize(s, Wildcards::On, variables))),
         }
     }
 
     /// Whether the pattern matches `value`; None when a variable in it has no value.
     pub fn matches(&self, value: &str, vars: &dyn Variables) -> Option<bool> {
+        self.matches_prepared(&PreparedResource::new(value), vars)
+    }
+
+    /// [`ArnPattern::matches`] for a value split ahead of time.
+    pub fn matches_prepared(
+        &self,
+        value: &PreparedResource<'_>,
+        vars: &dyn Variables,
+    ) -> Option<bool> {
         match self {
             ArnPattern::Any => Some(true),
             ArnPattern::Never => Some(false),
-            ArnPattern::Whole(tokens) => {
-                if split(value).is_some() {
+            ArnPattern::Whole(pattern) => {
+                if value.parts.is_some() {
                     // A non-ARN pattern cannot name an ARN, but a null variable stays null.
-                    return crate::wildcard::variables_resolve(tokens, vars).then_some(false);
+                    return crate::wildcard::variables_resolve(&pattern.tokens, vars)
+                        .then_some(false);
                 }
-                matches(tokens, value, Case::Sensitive, vars)
+                pattern.matches(value.text, Case::Sensitive, vars)
             }
             ArnPattern::Parts(parts) => {
-                let Some(v) = split(value) else {
+                let Some(v) = value.parts else {
                     let resolves = parts
                         .iter()
-                        .all(|t| crate::wildcard::variables_resolve(t, vars));
+                        .all(|t| crate::wildcard::variables_resolve(&t.tokens, vars));
                     return resolves.then_some(false);
                 };
-                let values = [v.partition, v.service, v.region, v.account, v.resource];
-                let mut result = Some(true);
-                for (tokens, part) in parts.iter().zip(values) {
-                    match matches(tokens, part, Case::Sensitive, vars) {
-                        None => return None,
-                        Some(false) => result = Some(false),
+                let [partition, service, region, account, resource] = &**parts;
+                // The resource part first: it tells most ARNs apart, so most misses stop there.
+                let checks = [
+                    (resource, v.resource),
+                    (service, v.service),
+                    (account, v.account),
+                    (region, v.region),
+                    (partition, v.partition),
+                ];
+                for (pattern, part) in checks {
+                    match pattern.matches(part, Case::Sensitive, vars) {
                         Some(true) => {}
+                        // A miss, or a part whose variable has no value: no match either way
+                        // (callers treat a null pattern as matching nothing).
+                        other => return other,
                     }
                 }
-                result
+                Some(true)
             }
         }
     }

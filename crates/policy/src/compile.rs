@@ -1,13 +1,13 @@
 //! Compile once, evaluate many times: patterns pre-split, operators resolved, statements indexed.
 
-use crate::arn::ArnPattern;
+use crate::arn::{ArnPattern, PreparedResource};
 use crate::condition::CompiledCondition;
 use crate::error::PolicyError;
 use crate::model::{Effect, ItemList, Policy, PolicyKind, PrincipalBlock};
 use crate::parse::parse_policy;
 use crate::span::{LineIndex, Position, Span};
 use crate::variables::{tokenize, Token, Wildcards};
-use crate::wildcard::{matches, Case, NoVariables, Variables};
+use crate::wildcard::{Case, NoVariables, Pattern, Variables};
 use std::collections::HashMap;
 
 /// Where a policy came from, as the simulator reports it.
@@ -37,7 +37,7 @@ pub enum ActionPattern {
     /// No wildcard: compared for equality.
     Literal(String),
     /// With `*` or `?`.
-    Glob(Vec<Token>),
+    Glob(Pattern),
 }
 
 impl ActionPattern {
@@ -47,7 +47,7 @@ impl ActionPattern {
         if lower == "*" {
             ActionPattern::Any
         } else if lower.contains(['*', '?']) {
-            ActionPattern::Glob(tokenize(&lower, Wildcards::On, false))
+            ActionPattern::Glob(Pattern::new(tokenize(&lower, Wildcards::On, false)))
         } else {
             ActionPattern::Literal(lower)
         }
@@ -58,8 +58,8 @@ impl ActionPattern {
         match self {
             ActionPattern::Any => true,
             ActionPattern::Literal(l) => l == action_lower,
-            ActionPattern::Glob(t) => {
-                matches(t, action_lower, Case::Sensitive, &NoVariables) == Some(true)
+            ActionPattern::Glob(p) => {
+                p.matches(action_lower, Case::Sensitive, &NoVariables) == Some(true)
             }
         }
     }
@@ -69,7 +69,7 @@ impl ActionPattern {
         let text = match self {
             ActionPattern::Any => return None,
             ActionPattern::Literal(l) => l.as_str(),
-            ActionPattern::Glob(t) => match t.first() {
+            ActionPattern::Glob(p) => match p.tokens.first() {
                 Some(Token::Text(s)) => s.as_str(),
                 _ => return None,
             },
@@ -107,7 +107,7 @@ pub enum ResourceMatcher {
 
 impl ResourceMatcher {
     /// Whether the statement applies to `resource`.
-    pub fn matches(&self, resource: &str, vars: &dyn Variables) -> bool {
+    pub fn matches(&self, resource: &PreparedResource<'_>, vars: &dyn Variables) -> bool {
         match self {
             ResourceMatcher::Implicit => true,
             ResourceMatcher::Nothing => false,
@@ -116,7 +116,7 @@ impl ResourceMatcher {
                 // match any resource": a null pattern counts as no match, in both forms.
                 let any = patterns
                     .iter()
-                    .any(|p| p.matches(resource, vars) == Some(true));
+                    .any(|p| p.matches_prepared(resource, vars) == Some(true));
                 any != *negated
             }
         }

@@ -8,13 +8,13 @@ use crate::span::Span;
 use crate::values::{
     parse_binary, parse_bool, parse_date, parse_ip_range, parse_number, Timestamp,
 };
-use crate::variables::{tokenize, Token, Wildcards};
-use crate::wildcard::{matches, Case, Variables};
+use crate::variables::{tokenize, Wildcards};
+use crate::wildcard::{Case, Pattern, Variables};
 
 /// Policy values of one condition key, read once as the operator's family needs them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
-    Strings(Vec<Vec<Token>>),
+    Strings(Vec<Pattern>),
     Numbers(Vec<Option<f64>>),
     Dates(Vec<Option<Timestamp>>),
     Bools(Vec<Option<bool>>),
@@ -61,7 +61,11 @@ impl CompiledCondition {
                     Base::StringLike => Wildcards::On,
                     _ => Wildcards::Off,
                 };
-                Values::Strings(raw.iter().map(|s| tokenize(s, wild, vars)).collect())
+                Values::Strings(
+                    raw.iter()
+                        .map(|s| Pattern::new(tokenize(s, wild, vars)))
+                        .collect(),
+                )
             }
             Family::Numeric => Values::Numbers(raw.iter().map(|s| parse_number(s)).collect()),
             Family::Date => Values::Dates(raw.iter().map(|s| parse_date(s)).collect()),
@@ -95,7 +99,7 @@ impl CompiledCondition {
                 // A pattern whose variable has no value is null: it matches nothing.
                 patterns
                     .iter()
-                    .any(|p| matches(p, &v.text, case, vars) == Some(true))
+                    .any(|p| p.matches(&v.text, case, vars) == Some(true))
             }
             Values::Numbers(ns) => match v.number {
                 None => false,

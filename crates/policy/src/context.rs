@@ -2,7 +2,7 @@
 
 use crate::values::{parse_binary, parse_bool, parse_date, parse_ip, parse_number, Timestamp};
 use crate::wildcard::Variables;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 /// The type a context value was declared with (as `ContextKeyType` in the simulator).

@@ -1,5 +1,6 @@
 //! Evaluating a request against compiled policies.
 
+use crate::arn::PreparedResource;
 use crate::compile::{CompiledPolicy, CompiledStatement};
 use crate::context::Context;
 use crate::decision::{combine, Effects, Inputs, PolicyType, ResourceEffects, ScpEffects, Verdict};
@@ -15,6 +16,8 @@ pub struct Request<'a> {
     service_len: usize,
     /// The resource ARN, or `*`.
     pub resource: &'a str,
+    /// The resource split into its ARN parts, once.
+    pub prepared_resource: PreparedResource<'a>,
     pub context: &'a Context,
     pub principal: Option<&'a Principal>,
 }
@@ -29,6 +32,7 @@ impl<'a> Request<'a> {
             action_lower,
             service_len,
             resource,
+            prepared_resource: PreparedResource::new(resource),
             context,
             principal: None,
         }
@@ -118,7 +122,7 @@ fn statement_outcome<O: Observer>(
     if !s.actions.matches(&req.action_lower) {
         return Outcome::ActionNotMatched;
     }
-    if !s.resources.matches(req.resource, req.context) {
+    if !s.resources.matches(&req.prepared_resource, req.context) {
         return Outcome::ResourceNotMatched;
     }
     if let Some(block) = &s.principal {

@@ -110,6 +110,50 @@ pub fn matches(tokens: &[Token], text: &str, case: Case, vars: &dyn Variables) -
     }
 }
 
+/// A compiled pattern: the common shapes (literal, `*`, `prefix*`, `*suffix`) are recognised
+/// once and matched without the general algorithm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    pub tokens: Vec<Token>,
+    shape: Shape,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shape {
+    Literal(String),
+    Any,
+    Prefix(String),
+    Suffix(String),
+    General,
+}
+
+impl Pattern {
+    /// Classify `tokens`.
+    pub fn new(tokens: Vec<Token>) -> Pattern {
+        let shape = match tokens.as_slice() {
+            [] => Shape::Literal(String::new()),
+            [Token::Text(t)] => Shape::Literal(t.clone()),
+            [Token::Star] => Shape::Any,
+            [Token::Text(t), Token::Star] => Shape::Prefix(t.clone()),
+            [Token::Star, Token::Text(t)] => Shape::Suffix(t.clone()),
+            _ => Shape::General,
+        };
+        Pattern { tokens, shape }
+    }
+
+    /// [`matches`], by the cheapest strategy for the pattern's shape.
+    #[inline]
+    pub fn matches(&self, text: &str, case: Case, vars: &dyn Variables) -> Option<bool> {
+        match (&self.shape, case) {
+            (Shape::Any, _) => Some(true),
+            (Shape::Literal(l), Case::Sensitive) => Some(text == l),
+            (Shape::Prefix(p), Case::Sensitive) => Some(text.starts_with(p.as_str())),
+            (Shape::Suffix(x), Case::Sensitive) => Some(text.ends_with(x.as_str())),
+            _ => matches(&self.tokens, text, case, vars),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +197,36 @@ mod tests {
     fn a_missing_variable_makes_the_pattern_null() {
         assert_eq!(like("${aws:principaltag/x}", "x"), None);
         assert_eq!(like("${aws:principaltag/x, 'd'}", "d"), Some(true));
+    }
+
+    /// Every fast shape agrees with the general algorithm.
+    #[test]
+    fn pattern_shapes_agree_with_the_general_matcher() {
+        let texts = ["", "a", "abc", "xabc", "abcx", "a*c", "ABC"];
+        for p in [
+            "",
+            "abc",
+            "*",
+            "ab*",
+            "*bc",
+            "a*c",
+            "a?c",
+            "*b*",
+            "${aws:username}",
+        ] {
+            let tokens = tokenize(p, Wildcards::On, true);
+            let pattern = Pattern::new(tokens.clone());
+            for t in texts {
+                for case in [Case::Sensitive, Case::Insensitive] {
+                    let vars = Map(&[("aws:username", "a*b")]);
+                    assert_eq!(
+                        pattern.matches(t, case, &vars),
+                        matches(&tokens, t, case, &vars),
+                        "{p} vs {t}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -91,7 +91,15 @@ fn ref_value(base: Base, policy: &str, req: &str, vars: bool, ctx: &Context) -> 
             to_regex(policy, true, vars, ctx, false).is_some_and(|r| r.is_match(req))
         }
         Base::NumericLessThan => matches!((num(req), num(policy)), (Some(a), Some(b)) if a < b),
-        Base::Bool => req.eq_ignore_ascii_case(policy),
+        // Bool compares booleans: a value that is not true/false matches nothing.
+        Base::Bool => {
+            let b = |s: &str| {
+                ["true", "false"]
+                    .iter()
+                    .position(|x| s.eq_ignore_ascii_case(x))
+            };
+            b(req).is_some() && b(req) == b(policy)
+        }
         Base::ArnLike => ref_arn(policy, req, vars, ctx),
         other => unreachable!("not generated: {other:?}"),
     }
@@ -211,6 +219,8 @@ const RESOURCE_PATTERNS: &[&str] = &[
     "*",
     "arn:aws:ec2:*:*:instance/*",
     "arn:aws:ec2:us-east-1:*:instance/i-0abc",
+    "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc",
+    "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
     "arn:aws:ssm:*:*:document/*",
     "arn:aws:ssm:*::document/AWS-*",
     "arn:aws:ssm:*:*:session/${aws:username}-*",
@@ -398,8 +408,10 @@ proptest! {
         let req = Request::new(action, resource, &ctx);
         let fast = set.evaluate(&req).decision;
         let traced = set.evaluate_traced(&req).verdict.decision;
+        let prepared = set.clone().prepare().evaluate(&req).decision;
         let reference = ref_decide(&parsed, action, resource, &ctx);
         prop_assert_eq!(fast, reference, "policies: {:?}", policies);
         prop_assert_eq!(traced, reference);
+        prop_assert_eq!(prepared, reference, "prepared index; policies: {:?}", policies);
     }
 }
