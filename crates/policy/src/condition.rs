@@ -1,7 +1,7 @@
 //! Compiled conditions and their evaluation against the request context.
 
 use crate::arn::ArnPattern;
-use crate::context::{Context, Scalar};
+use crate::context::{Lookup, Scalar};
 use crate::model::ConditionEntry;
 use crate::operator::{Base, Family, Operator, SetQualifier};
 use crate::span::Span;
@@ -147,7 +147,7 @@ impl CompiledCondition {
     }
 
     /// Evaluate against the request context.
-    pub fn evaluate(&self, ctx: &Context) -> ConditionResult {
+    pub fn evaluate<L: Lookup>(&self, ctx: &L) -> ConditionResult {
         let present = ctx
             .get_lower(&self.key_lower)
             .filter(|v| !v.values.is_empty());

@@ -136,3 +136,47 @@ impl Variables for Context {
         }
     }
 }
+
+/// Reading condition keys: a context alone, or one laid over another.
+pub trait Lookup: Variables {
+    /// The value of a key given in lower case.
+    fn get_lower(&self, lower: &str) -> Option<&ContextValue>;
+}
+
+impl Lookup for Context {
+    fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
+        self.entries.get(lower)
+    }
+}
+
+/// A request's keys: `top` (what one check adds, such as a resource's tags) over `base`
+/// (what every request of the caller has), without copying either.
+#[derive(Debug, Clone, Copy)]
+pub struct Layered<'a> {
+    pub top: Option<&'a Context>,
+    pub base: &'a Context,
+}
+
+impl<'a> Layered<'a> {
+    /// The value of a key given in lower case, borrowed from the contexts themselves.
+    pub fn value(&self, lower: &str) -> Option<&'a ContextValue> {
+        self.top
+            .and_then(|t| t.entries.get(lower))
+            .or_else(|| self.base.entries.get(lower))
+    }
+}
+
+impl Lookup for Layered<'_> {
+    fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
+        self.value(lower)
+    }
+}
+
+impl Variables for Layered<'_> {
+    fn variable(&self, key: &str) -> Option<&str> {
+        match self.top.filter(|t| t.entries.contains_key(key)) {
+            Some(t) => t.variable(key),
+            None => self.base.variable(key),
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::arn::PreparedResource;
 use crate::compile::{CompiledPolicy, CompiledStatement};
-use crate::context::Context;
+use crate::context::{Context, Layered};
 use crate::decision::{combine, Effects, Inputs, PolicyType, ResourceEffects, ScpEffects, Verdict};
 use crate::model::Effect;
 use crate::principal::{principal_matches, Naming, Principal, PrincipalKind};
@@ -19,6 +19,8 @@ pub struct Request<'a> {
     /// The resource split into its ARN parts, once.
     pub prepared_resource: PreparedResource<'a>,
     pub context: &'a Context,
+    /// Keys laid over `context` for this request alone (a resource's tags, say).
+    pub overlay: Option<&'a Context>,
     pub principal: Option<&'a Principal>,
 }
 
@@ -34,7 +36,22 @@ impl<'a> Request<'a> {
             resource,
             prepared_resource: PreparedResource::new(resource),
             context,
+            overlay: None,
             principal: None,
+        }
+    }
+
+    /// The same request with `overlay`'s keys taking precedence over the context's.
+    pub fn with_overlay(mut self, overlay: &'a Context) -> Request<'a> {
+        self.overlay = Some(overlay);
+        self
+    }
+
+    /// The request's condition keys, the overlay over the context.
+    pub fn keys(&self) -> Layered<'a> {
+        Layered {
+            top: self.overlay,
+            base: self.context,
         }
     }
 
@@ -122,7 +139,8 @@ fn statement_outcome<O: Observer>(
     if !s.actions.matches(&req.action_lower) {
         return Outcome::ActionNotMatched;
     }
-    if !s.resources.matches(&req.prepared_resource, req.context) {
+    let keys = req.keys();
+    if !s.resources.matches(&req.prepared_resource, &keys) {
         return Outcome::ResourceNotMatched;
     }
     if let Some(block) = &s.principal {
@@ -133,7 +151,7 @@ fn statement_outcome<O: Observer>(
     }
     let mut first_failed = None;
     for (i, c) in s.conditions.iter().enumerate() {
-        let r = c.evaluate(req.context);
+        let r = c.evaluate(&keys);
         if r.key_missing {
             obs.missing_key(&c.key);
         }

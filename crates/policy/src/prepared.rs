@@ -37,7 +37,7 @@ struct Entry {
 type ValueIndex = FxHashMap<Box<str>, Vec<u32>>;
 
 /// Statements that share a resource test, split by an indexable condition.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Members {
     /// `StringEquals` on a key: the request's value picks the statements.
     by_condition: Vec<(Box<str>, ValueIndex)>,
@@ -45,7 +45,7 @@ struct Members {
 }
 
 /// Statements whose resource element is the same list of patterns.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Group {
     resources: ResourceMatcher,
     members: Members,
@@ -53,7 +53,7 @@ struct Group {
 
 /// Resource-part prefixes of one service: the lengths to try and the groups under each.
 /// A handful of prefixes are tried one by one (cheaper than hashing a key per length).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Prefixes {
     lengths: Vec<usize>,
     groups: FxHashMap<Box<str>, Vec<u32>>,
@@ -74,14 +74,14 @@ impl Prefixes {
 
 /// Every statement that can apply to one action, Deny statements apart from Allow ones:
 /// all Denies are looked at first, and Allows only until the decision is settled.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Bucket {
     deny: Index,
     allow: Index,
 }
 
 /// Statements of one effect for one action, indexed by resource and condition.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Index {
     /// The action still has to be checked (the bucket for actions no policy names literally).
     check_action: bool,
@@ -97,7 +97,7 @@ struct Index {
 }
 
 /// A policy set with its index. Build with [`PolicySet::prepare`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PreparedSet {
     set: PolicySet,
     entries: Vec<Entry>,
@@ -386,7 +386,8 @@ impl PreparedSet {
                 return;
             }
         }
-        if !s.conditions.iter().all(|c| c.evaluate(req.context).passed) {
+        let keys = req.keys();
+        if !s.conditions.iter().all(|c| c.evaluate(&keys).passed) {
             return;
         }
         let Some(e) = acc.effects.get_mut(usize::from(group)) else {
@@ -417,8 +418,8 @@ impl PreparedSet {
     fn visit_members(&self, m: &Members, check_action: bool, req: &Request<'_>, acc: &mut Acc) {
         for (key, map) in &m.by_condition {
             let value = req
-                .context
-                .get_lower(key)
+                .keys()
+                .value(key)
                 .and_then(|v| match v.values.as_slice() {
                     [one] => Some(one.text.as_str()),
                     _ => None,
@@ -438,7 +439,7 @@ impl PreparedSet {
         if let Some(group) = bucket.groups.get(g as usize) {
             if group
                 .resources
-                .matches(&req.prepared_resource, req.context as &dyn Variables)
+                .matches(&req.prepared_resource, &req.keys() as &dyn Variables)
             {
                 self.visit_members(&group.members, bucket.check_action, req, acc);
             }

@@ -59,7 +59,7 @@ impl Evaluation {
 struct Recorder<'r> {
     statements: Vec<StatementTrace>,
     missing: Vec<String>,
-    context: Option<&'r crate::context::Context>,
+    context: Option<crate::context::Layered<'r>>,
     pending_missing: Vec<String>,
 }
 
@@ -92,7 +92,7 @@ impl Observer for Recorder<'_> {
                     policy_values: c.raw_values.clone(),
                     request_values: self
                         .context
-                        .and_then(|ctx| ctx.get_lower(&c.key_lower))
+                        .and_then(|ctx| ctx.value(&c.key_lower))
                         .map(|v| v.values.iter().map(|x| x.text.clone()).collect()),
                     span: c.span,
                 })
@@ -118,7 +118,7 @@ impl PolicySet {
     /// The decision for `req` with the trace of every statement.
     pub fn evaluate_traced(&self, req: &Request<'_>) -> Evaluation {
         let mut rec = Recorder {
-            context: Some(req.context),
+            context: Some(req.keys()),
             ..Recorder::default()
         };
         let verdict = self.evaluate_with(req, &mut rec);

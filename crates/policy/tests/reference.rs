@@ -385,12 +385,26 @@ proptest! {
         context in context_strategy(),
     ) {
         let mut ctx = Context::new();
-        for (k, vals) in &context {
+        // The same keys split in two layers: every other key in the overlay, with a decoy
+        // value underneath that the overlay must hide.
+        let (mut base, mut top) = (Context::new(), Context::new());
+        let mut seen = Vec::new();
+        for (n, (k, vals)) in context.iter().enumerate() {
+            if seen.contains(k) {
+                continue;
+            }
+            seen.push(*k);
             let key = KEYS[*k];
+            let layer = if n % 2 == 0 { &mut top } else { &mut base };
             if key == "aws:TagKeys" {
                 ctx.set_list(key, vals.iter().copied());
+                layer.set_list(key, vals.iter().copied());
             } else if let Some(v) = vals.first() {
                 ctx.set(key, *v);
+                layer.set(key, *v);
+            }
+            if n % 2 == 0 && (key == "aws:TagKeys" || !vals.is_empty()) {
+                base.set(key, "decoy");
             }
         }
         let parsed: Vec<Policy> = policies
@@ -413,5 +427,8 @@ proptest! {
         prop_assert_eq!(fast, reference, "policies: {:?}", policies);
         prop_assert_eq!(traced, reference);
         prop_assert_eq!(prepared, reference, "prepared index; policies: {:?}", policies);
+        let layered = Request::new(action, resource, &base).with_overlay(&top);
+        prop_assert_eq!(set.clone().prepare().evaluate(&layered).decision, reference, "overlay");
+        prop_assert_eq!(set.evaluate(&layered).decision, reference, "overlay, plain path");
     }
 }
