@@ -4,7 +4,7 @@ use crate::identity::{Caller, RequestEnv};
 use crate::plan::{Check, Plan};
 use ssmgate_policy::context::{ContextValue, Scalar};
 use ssmgate_policy::explain::explain;
-use ssmgate_policy::{Decision, Evaluation, Request};
+use ssmgate_policy::{Context, Decision, Evaluation, Request};
 
 /// One check and what the engine said.
 #[derive(Debug, Clone)]
@@ -49,6 +49,39 @@ impl Outcome {
     pub fn allowed(&self) -> bool {
         self.denial.is_none()
     }
+}
+
+/// A check's own keys as a context to lay over the caller's.
+pub fn overlay(check: &Check) -> Context {
+    let mut ctx = Context::new();
+    for (k, v) in &check.context {
+        ctx.set(k, v.clone());
+    }
+    for (k, vs) in &check.lists {
+        ctx.insert(
+            k,
+            ContextValue {
+                values: vs.iter().map(Scalar::new).collect(),
+                multivalued: true,
+            },
+        );
+    }
+    ctx
+}
+
+/// Whether one check passes, by the fast path: `base` is the caller's global context and
+/// `overlay` the check's own keys ([`overlay`]).
+pub fn check_allowed(
+    caller: &Caller,
+    principal: &ssmgate_policy::Principal,
+    check: &Check,
+    base: &Context,
+    overlay: &Context,
+) -> bool {
+    let req = Request::new(&check.action, &check.resource, base)
+        .with_overlay(overlay)
+        .with_principal(principal);
+    caller.prepared.evaluate(&req).decision == Decision::Allowed
 }
 
 /// Authorize `plan` for `caller` in `env`.

@@ -105,6 +105,10 @@ impl Fleet {
     /// The instances whose tags match every `tag:KEY` target, or whose ids are listed
     /// under an `InstanceIds` target.
     pub fn targets(&self, targets: &[(String, Vec<String>)]) -> Vec<&Instance> {
+        if targets.is_empty() {
+            // No targets select nothing (not everything).
+            return Vec::new();
+        }
         self.instances
             .iter()
             .filter(|i| {

@@ -4,7 +4,8 @@
 use crate::account::{document_text, Account, AttachedPolicy, InlinePolicy, Tag};
 use crate::time::iso8601;
 use ssmgate_policy::{
-    CompiledPolicy, Context, PolicyKind, PolicySet, PolicySource, Principal, PrincipalKind,
+    CompiledPolicy, Context, PolicyKind, PolicySet, PolicySource, PreparedSet, Principal,
+    PrincipalKind,
 };
 use std::collections::BTreeMap;
 
@@ -83,6 +84,8 @@ pub struct Caller {
     pub name: String,
     pub tags: BTreeMap<String, String>,
     pub policies: PolicySet,
+    /// The same policies indexed for fast decisions.
+    pub prepared: PreparedSet,
     /// Temporary credentials (role sessions).
     pub temporary: bool,
 }
@@ -137,6 +140,12 @@ fn tags(t: &[Tag]) -> BTreeMap<String, String> {
 impl Caller {
     /// Build the caller `spec` from the account dump.
     pub fn from_account(account: &Account, spec: &CallerSpec) -> Result<Caller, IdentityError> {
+        let mut caller = Caller::unprepared(account, spec)?;
+        caller.prepared = caller.policies.clone().prepare();
+        Ok(caller)
+    }
+
+    fn unprepared(account: &Account, spec: &CallerSpec) -> Result<Caller, IdentityError> {
         let id = account.id().ok_or(IdentityError::NoAccountId)?;
         match spec {
             CallerSpec::Root => Ok(Caller {
@@ -149,6 +158,7 @@ impl Caller {
                 name: String::new(),
                 tags: BTreeMap::new(),
                 policies: PolicySet::default(),
+                prepared: PolicySet::default().prepare(),
                 temporary: false,
             }),
             CallerSpec::User(name) => {
@@ -186,6 +196,7 @@ impl Caller {
                         boundary,
                         ..PolicySet::default()
                     },
+                    prepared: PolicySet::default().prepare(),
                     temporary: false,
                 })
             }
@@ -234,6 +245,7 @@ impl Caller {
                         session,
                         ..PolicySet::default()
                     },
+                    prepared: PolicySet::default().prepare(),
                     temporary: true,
                 })
             }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 pub const DEFAULT_SESSION_DOCUMENT: &str = "SSM-SessionManagerRunShell";
 
 /// One authorization check.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Check {
     /// `ssm:SendCommand`.
     pub action: String,

@@ -1,11 +1,13 @@
 //! Who can do what where: every principal of the account against every instance or session.
 
 use crate::account::Account;
-use crate::authorize::authorize;
+use crate::authorize::{check_allowed, overlay};
 use crate::fleet::Fleet;
 use crate::identity::{Caller, CallerSpec, RequestEnv};
 use crate::operation::Operation;
 use crate::plan::plan;
+use crate::plan::Check;
+use ssmgate_policy::Context;
 
 /// The question: which call, and with which document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,21 +103,66 @@ pub fn who_can(
         )
     }));
     let owner = |o: &str| owner_userid(account, o);
-    let rows = specs
+    let callers: Vec<(String, Caller)> = specs
         .into_iter()
         .filter_map(|(label, spec)| {
-            let caller = Caller::from_account(account, &spec).ok()?;
-            let allowed = targets
+            Caller::from_account(account, &spec)
+                .ok()
+                .map(|c| (label, c))
+        })
+        .collect();
+    // The checks of every target, planned once (they depend on the account, not the caller)
+    // and shared: the document check of a command is the same for every instance.
+    let mut unique: Vec<(Check, Context)> = Vec::new();
+    let mut seen: std::collections::HashMap<Check, usize> = std::collections::HashMap::new();
+    let mut per_target: Vec<Vec<usize>> = Vec::new();
+    if let Some((_, first)) = callers.first() {
+        for t in &targets {
+            let p = plan(&operation(q, t), first, fleet, &owner);
+            let mut ids = Vec::new();
+            for c in p.checks {
+                let id = match seen.get(&c) {
+                    Some(&i) => i,
+                    None => {
+                        let top = overlay(&c);
+                        seen.insert(c.clone(), unique.len());
+                        unique.push((c, top));
+                        unique.len() - 1
+                    }
+                };
+                ids.push(id);
+            }
+            per_target.push(ids);
+        }
+    }
+    let rows = callers
+        .iter()
+        .map(|(label, caller)| {
+            let base = caller.global_context(env);
+            let principal = caller.principal();
+            let mut memo: Vec<Option<bool>> = vec![None; unique.len()];
+            let allowed = per_target
                 .iter()
-                .map(|t| {
-                    let p = plan(&operation(q, t), &caller, fleet, &owner);
-                    authorize(&caller, &p, env).allowed()
+                .map(|ids| {
+                    ids.iter().all(|&id| {
+                        if let Some(Some(a)) = memo.get(id) {
+                            return *a;
+                        }
+                        let Some((check, top)) = unique.get(id) else {
+                            return false;
+                        };
+                        let a = check_allowed(caller, &principal, check, &base, top);
+                        if let Some(m) = memo.get_mut(id) {
+                            *m = Some(a);
+                        }
+                        a
+                    })
                 })
                 .collect();
-            Some(Row {
-                principal: label,
+            Row {
+                principal: label.clone(),
                 allowed,
-            })
+            }
         })
         .collect();
     Matrix {

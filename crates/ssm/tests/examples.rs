@@ -599,3 +599,69 @@ fn targeted_commands_authorize_each_instance() {
         "the untagged-for-Cado instance gets AccessDenied"
     );
 }
+
+/// who-can's shared, prepared fast path answers exactly as `authorize` does, cell by cell.
+#[test]
+fn who_can_agrees_with_authorize_on_every_cell() {
+    use ssmgate_ssm::who_can::{who_can, Question};
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/account");
+    let account = Account::from_json(
+        "auth.json",
+        &std::fs::read_to_string(format!("{root}/auth.json")).unwrap(),
+    )
+    .unwrap();
+    let fleet = Fleet::from_text(
+        "fleet.yaml",
+        &std::fs::read_to_string(format!("{root}/fleet.yaml")).unwrap(),
+    )
+    .unwrap();
+    let env = RequestEnv {
+        region: fleet.region.clone(),
+        source_ip: "192.0.2.10".into(),
+        now: 1_764_000_000,
+        mfa: false,
+    };
+    let owner = |o: &str| owner_userid(&account, o);
+    for q in [
+        Question::SendCommand {
+            document: "AWS-RunShellScript",
+        },
+        Question::StartSession { document: None },
+        Question::StartSession {
+            document: Some("SSM-SessionManagerRunShell"),
+        },
+        Question::TerminateSession,
+        Question::GetConnectionStatus,
+    ] {
+        let m = who_can(&account, &fleet, q, &env, "ir-1");
+        for row in &m.rows {
+            let spec = CallerSpec::parse(&row.principal, Some("ir-1")).unwrap();
+            let caller = Caller::from_account(&account, &spec).unwrap();
+            for (t, allowed) in m.targets.iter().zip(&row.allowed) {
+                let op = match q {
+                    Question::SendCommand { document } => Operation::SendCommand {
+                        instance_ids: vec![t.clone()],
+                        targets: vec![],
+                        document_name: document.into(),
+                        document_version: None,
+                    },
+                    Question::StartSession { document } => Operation::StartSession {
+                        target: t.clone(),
+                        document_name: document.map(String::from),
+                    },
+                    Question::TerminateSession => Operation::TerminateSession {
+                        session_id: t.clone(),
+                    },
+                    Question::ResumeSession => Operation::ResumeSession {
+                        session_id: t.clone(),
+                    },
+                    Question::GetConnectionStatus => {
+                        Operation::GetConnectionStatus { target: t.clone() }
+                    }
+                };
+                let slow = authorize(&caller, &plan(&op, &caller, &fleet, &owner), &env).allowed();
+                assert_eq!(*allowed, slow, "{q:?} {} {t}", row.principal);
+            }
+        }
+    }
+}
