@@ -137,6 +137,9 @@ impl Variables for Context {
     }
 }
 
+/// Overlays up to this size are scanned instead of hashed.
+const SCAN_LIMIT: usize = 8;
+
 /// Reading condition keys: a context alone, or one laid over another.
 pub trait Lookup: Variables {
     /// The value of a key given in lower case.
@@ -160,9 +163,17 @@ pub struct Layered<'a> {
 impl<'a> Layered<'a> {
     /// The value of a key given in lower case, borrowed from the contexts themselves.
     pub fn value(&self, lower: &str) -> Option<&'a ContextValue> {
-        self.top
-            .and_then(|t| t.entries.get(lower))
-            .or_else(|| self.base.entries.get(lower))
+        let top = match self.top {
+            // A few keys (a resource's tags) are found faster by looking than by hashing.
+            Some(t) if t.entries.len() <= SCAN_LIMIT => t
+                .entries
+                .iter()
+                .find(|(k, _)| k.as_str() == lower)
+                .map(|(_, v)| v),
+            Some(t) => t.entries.get(lower),
+            None => None,
+        };
+        top.or_else(|| self.base.entries.get(lower))
     }
 }
 

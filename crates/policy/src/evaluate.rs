@@ -12,7 +12,7 @@ use crate::principal::{principal_matches, Naming, Principal, PrincipalKind};
 pub struct Request<'a> {
     /// The action as given (`ssm:SendCommand`).
     pub action: &'a str,
-    action_lower: String,
+    action_lower: std::borrow::Cow<'a, str>,
     service_len: usize,
     /// The resource ARN, or `*`.
     pub resource: &'a str,
@@ -27,7 +27,12 @@ pub struct Request<'a> {
 impl<'a> Request<'a> {
     /// A request; the action is lower-cased here, once, so evaluation allocates nothing.
     pub fn new(action: &'a str, resource: &'a str, context: &'a Context) -> Request<'a> {
-        let action_lower = action.to_ascii_lowercase();
+        // Borrowed when already lower case: callers that reuse a lowered action allocate nothing.
+        let action_lower = if action.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(action.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(action)
+        };
         let service_len = action_lower.find(':').unwrap_or(action_lower.len());
         Request {
             action,
@@ -38,6 +43,27 @@ impl<'a> Request<'a> {
             context,
             overlay: None,
             principal: None,
+        }
+    }
+
+    /// The same action and resource (already prepared) for another caller and context.
+    pub fn for_caller<'b>(
+        &self,
+        context: &'b Context,
+        principal: Option<&'b Principal>,
+    ) -> Request<'b>
+    where
+        'a: 'b,
+    {
+        Request {
+            action: self.action,
+            action_lower: self.action_lower.clone(),
+            service_len: self.service_len,
+            resource: self.resource,
+            prepared_resource: self.prepared_resource,
+            context,
+            overlay: self.overlay,
+            principal,
         }
     }
 

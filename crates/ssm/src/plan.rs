@@ -17,6 +17,8 @@ pub const DEFAULT_SESSION_DOCUMENT: &str = "SSM-SessionManagerRunShell";
 pub struct Check {
     /// `ssm:SendCommand`.
     pub action: String,
+    /// The action in lower case, as the engine compares actions.
+    pub action_lower: String,
     /// The resource ARN, or `*`.
     pub resource: String,
     /// Keys this check adds to the caller's global context.
@@ -31,6 +33,7 @@ impl Check {
     fn new(action: &str, resource: impl Into<String>) -> Check {
         Check {
             action: action.into(),
+            action_lower: action.to_ascii_lowercase(),
             resource: resource.into(),
             context: BTreeMap::new(),
             lists: BTreeMap::new(),

@@ -1,13 +1,13 @@
 //! Who can do what where: every principal of the account against every instance or session.
 
 use crate::account::Account;
-use crate::authorize::{check_allowed, overlay};
+use crate::authorize::overlay;
 use crate::fleet::Fleet;
 use crate::identity::{Caller, CallerSpec, RequestEnv};
 use crate::operation::Operation;
 use crate::plan::plan;
 use crate::plan::Check;
-use ssmgate_policy::Context;
+use ssmgate_policy::{Context, Decision, Request};
 
 /// The question: which call, and with which document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,34 +135,32 @@ pub fn who_can(
             per_target.push(ids);
         }
     }
+    // Each distinct check once per caller, checks outer so that each request is prepared
+    // (action lowered, resource split) once for all callers.
+    let contexts: Vec<(Context, ssmgate_policy::Principal)> = callers
+        .iter()
+        .map(|(_, c)| (c.global_context(env), c.principal()))
+        .collect();
+    let mut results: Vec<Vec<bool>> = vec![Vec::with_capacity(unique.len()); callers.len()];
+    for (check, top) in &unique {
+        let empty = Context::new();
+        let req = Request::new(&check.action_lower, &check.resource, &empty).with_overlay(top);
+        for (((_, caller), (base, principal)), out) in
+            callers.iter().zip(&contexts).zip(results.iter_mut())
+        {
+            let r = req.for_caller(base, Some(principal));
+            out.push(caller.prepared.evaluate(&r).decision == Decision::Allowed);
+        }
+    }
     let rows = callers
         .iter()
-        .map(|(label, caller)| {
-            let base = caller.global_context(env);
-            let principal = caller.principal();
-            let mut memo: Vec<Option<bool>> = vec![None; unique.len()];
-            let allowed = per_target
+        .zip(&results)
+        .map(|((label, _), res)| Row {
+            principal: label.clone(),
+            allowed: per_target
                 .iter()
-                .map(|ids| {
-                    ids.iter().all(|&id| {
-                        if let Some(Some(a)) = memo.get(id) {
-                            return *a;
-                        }
-                        let Some((check, top)) = unique.get(id) else {
-                            return false;
-                        };
-                        let a = check_allowed(caller, &principal, check, &base, top);
-                        if let Some(m) = memo.get_mut(id) {
-                            *m = Some(a);
-                        }
-                        a
-                    })
-                })
-                .collect();
-            Row {
-                principal: label.clone(),
-                allowed,
-            }
+                .map(|ids| ids.iter().all(|&id| res.get(id).copied().unwrap_or(false)))
+                .collect(),
         })
         .collect();
     Matrix {
