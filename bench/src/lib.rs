@@ -101,3 +101,21 @@ pub fn w2_requests() -> Vec<RawRequest> {
         mk("ssm:GetDocument", "arn:aws:ssm:us-east-1:123456789012:document/Runbook-8", &[]),
     ]
 }
+
+/// W3: AWS's largest SSM managed policy, extended to IAM's 6,144-character quota (counted
+/// without white space) with document statements.
+pub fn w3_policy() -> String {
+    let base = include_str!("../../data/managed-policies/AmazonSSMServiceRolePolicy.json");
+    let mut v: Value = serde_json::from_str(base).expect("json");
+    let mut n = 0;
+    loop {
+        let text = serde_json::to_string(&v).expect("json");
+        if text.chars().filter(|c| !c.is_whitespace()).count() >= 6_100 {
+            return text;
+        }
+        if let Some(list) = v.get_mut("Statement").and_then(Value::as_array_mut) {
+            list.push(serde_json::json!({"Effect": "Allow", "Action": ["ssm:GetDocument", "ssm:DescribeDocument"], "Resource": format!("arn:aws:ssm:*:*:document/Runbook{n:03}")}));
+        }
+        n += 1;
+    }
+}

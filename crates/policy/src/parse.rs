@@ -6,7 +6,7 @@ use crate::model::*;
 use crate::operator::{Operator, OperatorError};
 use crate::span::Span;
 use crate::variables;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The outcome of parsing: the policy as far as it could be read, and every error found.
 ///
@@ -109,14 +109,17 @@ impl Reader {
     /// Report keys that appear twice ("Individual elements must not contain multiple
     /// instances of the same key"), and keys differing only in case where AWS folds case.
     fn duplicates(&mut self, members: &[Member], fold_case: bool) {
-        let mut seen: HashSet<String> = HashSet::new();
-        for m in members {
-            let k = if fold_case {
-                m.key.to_lowercase()
-            } else {
-                m.key.clone()
+        // Objects in policies are small: comparing pairs costs less than hashing and copying.
+        for (n, m) in members.iter().enumerate() {
+            let same = |o: &Member| {
+                if fold_case {
+                    o.key.eq_ignore_ascii_case(&m.key)
+                        || (!o.key.is_ascii() && o.key.to_lowercase() == m.key.to_lowercase())
+                } else {
+                    o.key == m.key
+                }
             };
-            if !seen.insert(k) {
+            if members.iter().take(n).any(same) {
                 self.err(
                     PolicyError::new(
                         ErrorKind::DuplicateKey,

@@ -118,12 +118,14 @@ pub struct Pattern {
     shape: Shape,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The pattern's shape; the literal text stays in `tokens`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
-    Literal(String),
+    Empty,
+    Literal,
     Any,
-    Prefix(String),
-    Suffix(String),
+    Prefix,
+    Suffix,
     General,
 }
 
@@ -131,11 +133,11 @@ impl Pattern {
     /// Classify `tokens`.
     pub fn new(tokens: Vec<Token>) -> Pattern {
         let shape = match tokens.as_slice() {
-            [] => Shape::Literal(String::new()),
-            [Token::Text(t)] => Shape::Literal(t.clone()),
+            [] => Shape::Empty,
+            [Token::Text(_)] => Shape::Literal,
             [Token::Star] => Shape::Any,
-            [Token::Text(t), Token::Star] => Shape::Prefix(t.clone()),
-            [Token::Star, Token::Text(t)] => Shape::Suffix(t.clone()),
+            [Token::Text(_), Token::Star] => Shape::Prefix,
+            [Token::Star, Token::Text(_)] => Shape::Suffix,
             _ => Shape::General,
         };
         Pattern { tokens, shape }
@@ -144,11 +146,16 @@ impl Pattern {
     /// [`matches`], by the cheapest strategy for the pattern's shape.
     #[inline]
     pub fn matches(&self, text: &str, case: Case, vars: &dyn Variables) -> Option<bool> {
-        match (&self.shape, case) {
-            (Shape::Any, _) => Some(true),
-            (Shape::Literal(l), Case::Sensitive) => Some(text == l),
-            (Shape::Prefix(p), Case::Sensitive) => Some(text.starts_with(p.as_str())),
-            (Shape::Suffix(x), Case::Sensitive) => Some(text.ends_with(x.as_str())),
+        match (self.shape, case, self.tokens.as_slice()) {
+            (Shape::Any, _, _) => Some(true),
+            (Shape::Empty, _, _) => Some(text.is_empty()),
+            (Shape::Literal, Case::Sensitive, [Token::Text(l)]) => Some(text == l),
+            (Shape::Prefix, Case::Sensitive, [Token::Text(p), _]) => {
+                Some(text.starts_with(p.as_str()))
+            }
+            (Shape::Suffix, Case::Sensitive, [_, Token::Text(x)]) => {
+                Some(text.ends_with(x.as_str()))
+            }
             _ => matches(&self.tokens, text, case, vars),
         }
     }
