@@ -18,6 +18,12 @@ fn main() {
         .collect();
     println!("W1: {} requests, {} with an ARN resource (the peers' common subset)", raw.len(), arn_requests.len());
     println!("ssmgate allows {} of them", ours.iter().filter(|a| **a).count());
+    let mut mix = std::collections::BTreeMap::new();
+    for r in &raw {
+        let c = context(&r.context);
+        *mix.entry(set.evaluate(&Request::new(&r.action, &r.resource, &c)).decision.as_str()).or_insert(0) += 1;
+    }
+    println!("ssmgate on the whole mix: {mix:?}");
     let iam = iam_rs(&policies, &arn_requests);
     let mut errors = 0;
     let theirs: Vec<bool> = iam
