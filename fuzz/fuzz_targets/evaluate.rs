@@ -1,5 +1,5 @@
-//! A policy and a request from the same bytes: evaluation must never panic, and the fast
-//! path must agree with the traced one.
+//! A policy and a request from the same bytes: evaluation must never panic, and the indexed
+//! (prepared) path, the plain path and the traced one must agree.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -29,5 +29,7 @@ fuzz_target!(|data: &[u8]| {
     let fast = set.evaluate(&req);
     let traced = set.evaluate_traced(&req);
     assert_eq!(fast, traced.verdict);
+    let prepared = set.clone().prepare().evaluate(&req);
+    assert_eq!(fast.decision, prepared.decision, "the index changed the decision");
     let _ = ssmgate_policy::explain::explain(&traced, action, resource);
 });
