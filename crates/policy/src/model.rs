@@ -113,6 +113,18 @@ pub struct ConditionBlock {
     pub entries: Vec<ConditionEntry>,
 }
 
+impl Statement {
+    /// The strings where policy variables may stand: Resource items and condition values.
+    pub fn variable_sites(&self) -> impl Iterator<Item = &Spanned<String>> {
+        let resources = self.resource.iter().flat_map(|r| r.items.iter());
+        let values = self
+            .conditions
+            .iter()
+            .flat_map(|b| b.entries.iter().flat_map(|e| e.values.iter()));
+        resources.chain(values)
+    }
+}
+
 /// One statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {

@@ -92,20 +92,10 @@ pub fn authorize(caller: &Caller, plan: &Plan, env: &RequestEnv) -> Outcome {
     let mut denial = None;
     let mut denied_targets = Vec::new();
     for check in &plan.checks {
-        let mut ctx = base.clone();
-        for (k, v) in &check.context {
-            ctx.set(k, v.clone());
-        }
-        for (k, vs) in &check.lists {
-            ctx.insert(
-                k,
-                ContextValue {
-                    values: vs.iter().map(Scalar::new).collect(),
-                    multivalued: true,
-                },
-            );
-        }
-        let req = Request::new(&check.action, &check.resource, &ctx).with_principal(&principal);
+        let top = overlay(check);
+        let req = Request::new(&check.action, &check.resource, &base)
+            .with_overlay(&top)
+            .with_principal(&principal);
         let evaluation = caller.policies.evaluate_traced(&req);
         let result = CheckResult {
             check: check.clone(),

@@ -133,6 +133,17 @@ fn attached(account: &Account, list: &[AttachedPolicy], out: &mut Vec<CompiledPo
     }
 }
 
+/// The permissions boundary, when one is set and its document is known.
+fn boundary(account: &Account, b: Option<&crate::account::Boundary>) -> Vec<CompiledPolicy> {
+    b.and_then(|b| {
+        account
+            .managed_document(&b.arn)
+            .map(|t| compile(b.arn.clone(), "user-managed", &t))
+    })
+    .into_iter()
+    .collect()
+}
+
 fn tags(t: &[Tag]) -> BTreeMap<String, String> {
     Account::tag_map(t)
 }
@@ -172,16 +183,7 @@ impl Caller {
                     inline(&g.inline, "group", &mut identity);
                     attached(account, &g.attached, &mut identity);
                 }
-                let boundary = u
-                    .boundary
-                    .as_ref()
-                    .and_then(|b| {
-                        account
-                            .managed_document(&b.arn)
-                            .map(|t| compile(b.arn.clone(), "user-managed", &t))
-                    })
-                    .into_iter()
-                    .collect();
+                let boundary = boundary(account, u.boundary.as_ref());
                 Ok(Caller {
                     kind: PrincipalKind::User,
                     arn: u.arn.clone(),
@@ -212,16 +214,7 @@ impl Caller {
                 let mut identity = Vec::new();
                 inline(&r.inline, "role", &mut identity);
                 attached(account, &r.attached, &mut identity);
-                let boundary = r
-                    .boundary
-                    .as_ref()
-                    .and_then(|b| {
-                        account
-                            .managed_document(&b.arn)
-                            .map(|t| compile(b.arn.clone(), "user-managed", &t))
-                    })
-                    .into_iter()
-                    .collect();
+                let boundary = boundary(account, r.boundary.as_ref());
                 let session = session_policy
                     .as_ref()
                     .map(|t| compile("SessionPolicy".into(), "none", t))

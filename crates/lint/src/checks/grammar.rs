@@ -57,12 +57,7 @@ fn version(i: &Input<'_>, out: &mut Vec<Finding>) {
     }
     if !i.policy.variables_enabled() && uses_variables {
         for s in &i.policy.statements {
-            let resources = s.resource.iter().flat_map(|r| r.items.iter());
-            let values = s
-                .conditions
-                .iter()
-                .flat_map(|b| b.entries.iter().flat_map(|e| e.values.iter()));
-            for v in resources.chain(values) {
+            for v in s.variable_sites() {
                 if let Some(r) = variables::scan(&v.value).0.first() {
                     out.push(
                         Finding::new(

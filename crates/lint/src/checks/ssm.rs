@@ -171,12 +171,7 @@ fn username_variable(i: &Input<'_>, out: &mut Vec<Finding>) {
         return;
     }
     for s in &i.policy.statements {
-        let resources = s.resource.iter().flat_map(|r| r.items.iter());
-        let values = s
-            .conditions
-            .iter()
-            .flat_map(|b| b.entries.iter().flat_map(|e| e.values.iter()));
-        for v in resources.chain(values) {
+        for v in s.variable_sites() {
             if let Some(at) = v.value.to_ascii_lowercase().find("${aws:username") {
                 let start = v.span.start + 1 + at;
                 out.push(
