@@ -59,6 +59,7 @@ fn cases() -> Vec<(&'static str, Severity, String, String)> {
         ("type-mismatch-number", Warning, p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"NumericLessThan":{"aws:MultiFactorAuthAge":"an hour"}}"#)), p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}"#))),
         ("type-mismatch-bool", Warning, p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"Bool":{"aws:SecureTransport":"yes"}}"#)), p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"Bool":{"aws:SecureTransport":"true"}}"#))),
         ("type-mismatch-ip", Warning, p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"IpAddress":{"aws:SourceIp":"office"}}"#)), p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#))),
+        ("type-mismatch-binary", Warning, p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"BinaryEquals":{"aws:SomeBinary":"not base64!"}}"#)), p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"BinaryEquals":{"aws:SomeBinary":"QmluYXJ5VmFsdWU="}}"#))),
         ("improve-ip-range", Suggestion, p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"IpAddress":{"aws:SourceIp":"203.0.113.7/24"}}"#)), p(&stc(r#""ssm:GetDocument""#, r#""*""#, r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#))),
         ("pass-role-with-star-in-resource", SecurityWarning, p(&st(r#""iam:PassRole""#, r#""*""#)), p(&st(r#""iam:PassRole""#, r#""arn:aws:iam::123456789013:role/SSMAutomation""#))),
         ("pass-role-with-star-in-action-and-resource", SecurityWarning, p(&st(r#""iam:*""#, r#""*""#)), p(&st(r#""iam:Get*""#, r#""*""#))),
