@@ -177,12 +177,7 @@ fn botocore_signed_requests_verify() {
                 .to_string()
         };
         let credential = field("Credential");
-        let scope_parts: Vec<&str> = credential
-            .splitn(2, '/')
-            .nth(1)
-            .unwrap()
-            .split('/')
-            .collect();
+        let scope_parts: Vec<&str> = credential.split_once('/').unwrap().1.split('/').collect();
         let (date, region, service) = (scope_parts[0], scope_parts[1], scope_parts[2]);
         let signed: Vec<String> = field("SignedHeaders")
             .split(';')
