@@ -1,0 +1,203 @@
+//! Verifying requests as the endpoint will: botocore's signatures pass; tampering, the wrong
+//! secret, an unknown key, a stale or future date and a broken header are each refused.
+
+// Test code: a panic is a failed test, which is what these lints guard against elsewhere.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unwrap_used,
+    clippy::panic
+)]
+
+use ssmgate_server::sigv4::RequestParts;
+use ssmgate_server::verify::{parse_amz_date, verify, SignatureError};
+use std::path::Path;
+
+struct Signed {
+    method: String,
+    path: String,
+    query: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+fn requests() -> (String, Vec<Signed>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/botocore-signed.json");
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let list = data["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let url = r["url"].as_str().unwrap();
+            let rest = url.split_once("://").unwrap().1;
+            let (host, target) = rest.split_at(rest.find('/').unwrap());
+            let (path, query) = target.split_once('?').unwrap_or((target, ""));
+            let mut headers: Vec<(String, String)> = r["headers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| {
+                    (
+                        h[0].as_str().unwrap().to_string(),
+                        h[1].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            headers.push(("Host".into(), host.into()));
+            Signed {
+                method: r["method"].as_str().unwrap().into(),
+                path: path.into(),
+                query: query.into(),
+                headers,
+                body: r["body"].as_str().unwrap().into(),
+            }
+        })
+        .collect();
+    (data["secret"].as_str().unwrap().to_string(), list)
+}
+
+fn run(s: &Signed, secret: &str, now_offset: i64) -> Result<(), SignatureError> {
+    let stamp = s
+        .headers
+        .iter()
+        .find(|(k, _)| k == "X-Amz-Date")
+        .unwrap()
+        .1
+        .clone();
+    let now = parse_amz_date(&stamp).unwrap() + now_offset;
+    let parts = RequestParts {
+        method: &s.method,
+        path: &s.path,
+        query: &s.query,
+        headers: &s.headers,
+    };
+    let secret = secret.to_string();
+    verify(&parts, s.body.as_bytes(), now, &|k| {
+        (k == "AKIAEXAMPLEKEY000001").then(|| secret.clone())
+    })
+    .map(|_| ())
+}
+
+#[test]
+fn botocores_signatures_verify() {
+    let (secret, list) = requests();
+    for s in &list {
+        assert_eq!(run(s, &secret, 0), Ok(()));
+        assert_eq!(
+            run(s, &secret, 14 * 60),
+            Ok(()),
+            "within the 15-minute window"
+        );
+    }
+}
+
+#[test]
+fn tampering_is_refused() {
+    let (secret, list) = requests();
+    let mut body = list
+        .first()
+        .map(|s| Signed {
+            body: r#"{"Target": "i-0evil"}"#.into(),
+            method: s.method.clone(),
+            path: s.path.clone(),
+            query: s.query.clone(),
+            headers: s.headers.clone(),
+        })
+        .unwrap();
+    assert_eq!(
+        run(&body, &secret, 0),
+        Err(SignatureError::Mismatch),
+        "body"
+    );
+    body.body = list[0].body.clone();
+    body.headers
+        .iter_mut()
+        .find(|(k, _)| k == "X-Amz-Target")
+        .unwrap()
+        .1 = "AmazonSSM.TerminateSession".into();
+    assert_eq!(
+        run(&body, &secret, 0),
+        Err(SignatureError::Mismatch),
+        "signed header"
+    );
+    let q = &list[3];
+    let query = Signed {
+        query: "b=3&a=1&empty=".into(),
+        method: q.method.clone(),
+        path: q.path.clone(),
+        headers: q.headers.clone(),
+        body: q.body.clone(),
+    };
+    assert_eq!(
+        run(&query, &secret, 0),
+        Err(SignatureError::Mismatch),
+        "query"
+    );
+    assert_eq!(
+        run(&list[1], "not-the-secret", 0),
+        Err(SignatureError::Mismatch),
+        "wrong secret"
+    );
+}
+
+/// "RequestExpired – The request reached the service more than 15 minutes after the date
+/// stamp on the request ... or the date stamp on the request is more than 15 minutes in the future."
+#[test]
+fn requests_outside_fifteen_minutes_are_refused() {
+    let (secret, list) = requests();
+    assert!(matches!(
+        run(&list[0], &secret, 16 * 60),
+        Err(SignatureError::Expired { .. })
+    ));
+    assert!(matches!(
+        run(&list[0], &secret, -16 * 60),
+        Err(SignatureError::NotYetCurrent { .. })
+    ));
+}
+
+#[test]
+fn missing_unknown_and_malformed_credentials_are_refused() {
+    let (secret, list) = requests();
+    let s = &list[2];
+    let without: Vec<(String, String)> = s
+        .headers
+        .iter()
+        .filter(|(k, _)| k != "Authorization")
+        .cloned()
+        .collect();
+    let missing = Signed {
+        headers: without,
+        method: s.method.clone(),
+        path: s.path.clone(),
+        query: s.query.clone(),
+        body: s.body.clone(),
+    };
+    assert_eq!(run(&missing, &secret, 0), Err(SignatureError::Missing));
+    let mut other = Signed {
+        headers: s.headers.clone(),
+        method: s.method.clone(),
+        path: s.path.clone(),
+        query: s.query.clone(),
+        body: s.body.clone(),
+    };
+    let auth = &mut other
+        .headers
+        .iter_mut()
+        .find(|(k, _)| k == "Authorization")
+        .unwrap()
+        .1;
+    *auth = auth.replace("AKIAEXAMPLEKEY000001", "AKIAUNKNOWN000000001");
+    assert_eq!(run(&other, &secret, 0), Err(SignatureError::UnknownKey));
+    let auth = &mut other
+        .headers
+        .iter_mut()
+        .find(|(k, _)| k == "Authorization")
+        .unwrap()
+        .1;
+    *auth = auth.replace("/aws4_request", "/aws5_request");
+    assert!(
+        matches!(run(&other, &secret, 0), Err(SignatureError::Incomplete(m)) if m.contains("valid terminator"))
+    );
+}
