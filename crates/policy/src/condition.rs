@@ -31,6 +31,8 @@ pub struct CompiledCondition {
     pub key: String,
     /// The key in lower case, as the context stores it.
     pub key_lower: String,
+    /// [`crate::context::key_hash`] of `key_lower`, computed once.
+    pub key_hash: u64,
     /// The policy values as written.
     pub raw_values: Vec<String>,
     pub values: Values,
@@ -80,6 +82,7 @@ impl CompiledCondition {
             operator,
             key: entry.key.value.clone(),
             key_lower: entry.key.value.to_lowercase(),
+            key_hash: crate::context::key_hash(&entry.key.value.to_lowercase()),
             raw_values: raw,
             values,
             span: entry.span,
@@ -149,7 +152,7 @@ impl CompiledCondition {
     /// Evaluate against the request context.
     pub fn evaluate<L: Lookup>(&self, ctx: &L) -> ConditionResult {
         let present = ctx
-            .get_lower(&self.key_lower)
+            .get_hashed(self.key_hash, &self.key_lower)
             .filter(|v| !v.values.is_empty());
         if self.operator.base == Base::Null {
             // "true (the key doesn't exist — it is null) or false (the key exists and its

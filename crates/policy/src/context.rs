@@ -50,12 +50,37 @@ pub struct ContextValue {
     pub multivalued: bool,
 }
 
+/// The hash under which a lower-case key is stored; compiled conditions compute it once, so
+/// looking a key up costs a probe and a comparison, not a hash of the key.
+pub fn key_hash(lower: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(lower)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    key: String,
+    hash: u64,
+    value: ContextValue,
+}
+
 /// Condition keys of a request; key names are case-insensitive.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Context {
-    entries: HashMap<String, ContextValue>,
+    entries: hashbrown::HashTable<Entry>,
     /// Original spelling of each key, for messages and MissingContextValues.
     names: HashMap<String, String>,
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Context) -> bool {
+        self.names == other.names
+            && self.entries.len() == other.entries.len()
+            && self
+                .entries
+                .iter()
+                .all(|e| other.get_hashed(e.hash, &e.key) == Some(&e.value))
+    }
 }
 
 impl Context {
@@ -93,26 +118,52 @@ impl Context {
     /// Set a key to a prepared value.
     pub fn insert(&mut self, key: &str, value: ContextValue) -> &mut Self {
         let lower = key.to_lowercase();
+        let hash = key_hash(&lower);
         self.names.insert(lower.clone(), key.to_string());
-        self.entries.insert(lower, value);
+        match self.entries.find_mut(hash, |e| e.key == lower) {
+            Some(e) => e.value = value,
+            None => {
+                self.entries.insert_unique(
+                    hash,
+                    Entry {
+                        key: lower,
+                        hash,
+                        value,
+                    },
+                    |e| e.hash,
+                );
+            }
+        }
         self
     }
 
     /// Remove a key.
     pub fn remove(&mut self, key: &str) {
         let lower = key.to_lowercase();
-        self.entries.remove(&lower);
+        if let Ok(e) = self
+            .entries
+            .find_entry(key_hash(&lower), |e| e.key == lower)
+        {
+            e.remove();
+        }
         self.names.remove(&lower);
+    }
+
+    /// The value of a key given in lower case, whose [`key_hash`] is `hash`.
+    pub fn get_hashed(&self, hash: u64, lower: &str) -> Option<&ContextValue> {
+        self.entries
+            .find(hash, |e| e.key == lower)
+            .map(|e| &e.value)
     }
 
     /// The value of a key given in lower case.
     pub fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
-        self.entries.get(lower)
+        self.get_hashed(key_hash(lower), lower)
     }
 
     /// The value of a key in any case.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.entries.get(&key.to_lowercase())
+        self.get_lower(&key.to_lowercase())
     }
 
     /// Every key, in its original spelling.
@@ -124,12 +175,16 @@ impl Context {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
 }
 
 impl Variables for Context {
     /// "You can't use a multivalued condition key as a variable": lists resolve to nothing.
     fn variable(&self, key: &str) -> Option<&str> {
-        let v = self.entries.get(key)?;
+        let v = self.get_lower(key)?;
         match v.values.as_slice() {
             [one] if !v.multivalued => Some(one.text.as_str()),
             _ => None,
@@ -144,11 +199,16 @@ const SCAN_LIMIT: usize = 8;
 pub trait Lookup: Variables {
     /// The value of a key given in lower case.
     fn get_lower(&self, lower: &str) -> Option<&ContextValue>;
+    /// The same, with the key's [`key_hash`] computed ahead.
+    fn get_hashed(&self, hash: u64, lower: &str) -> Option<&ContextValue>;
 }
 
 impl Lookup for Context {
     fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
-        self.entries.get(lower)
+        Context::get_lower(self, lower)
+    }
+    fn get_hashed(&self, hash: u64, lower: &str) -> Option<&ContextValue> {
+        Context::get_hashed(self, hash, lower)
     }
 }
 
@@ -163,17 +223,20 @@ pub struct Layered<'a> {
 impl<'a> Layered<'a> {
     /// The value of a key given in lower case, borrowed from the contexts themselves.
     pub fn value(&self, lower: &str) -> Option<&'a ContextValue> {
+        self.value_hashed(key_hash(lower), lower)
+    }
+
+    /// [`Layered::value`] with the key's hash computed ahead.
+    pub fn value_hashed(&self, hash: u64, lower: &str) -> Option<&'a ContextValue> {
         let top = match self.top {
-            // A few keys (a resource's tags) are found faster by looking than by hashing.
-            Some(t) if t.entries.len() <= SCAN_LIMIT => t
-                .entries
-                .iter()
-                .find(|(k, _)| k.as_str() == lower)
-                .map(|(_, v)| v),
-            Some(t) => t.entries.get(lower),
+            // A few keys (a resource's tags) are found faster by looking than by probing.
+            Some(t) if t.len() <= SCAN_LIMIT => {
+                t.entries.iter().find(|e| e.key == lower).map(|e| &e.value)
+            }
+            Some(t) => t.get_hashed(hash, lower),
             None => None,
         };
-        top.or_else(|| self.base.entries.get(lower))
+        top.or_else(|| self.base.get_hashed(hash, lower))
     }
 }
 
@@ -181,11 +244,14 @@ impl Lookup for Layered<'_> {
     fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
         self.value(lower)
     }
+    fn get_hashed(&self, hash: u64, lower: &str) -> Option<&ContextValue> {
+        self.value_hashed(hash, lower)
+    }
 }
 
 impl Variables for Layered<'_> {
     fn variable(&self, key: &str) -> Option<&str> {
-        match self.top.filter(|t| t.entries.contains_key(key)) {
+        match self.top.filter(|t| t.get_lower(key).is_some()) {
             Some(t) => t.variable(key),
             None => self.base.variable(key),
         }

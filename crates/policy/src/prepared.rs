@@ -40,7 +40,7 @@ type ValueIndex = FxHashMap<Box<str>, Vec<u32>>;
 #[derive(Debug, Clone, Default)]
 struct Members {
     /// `StringEquals` on a key: the request's value picks the statements.
-    by_condition: Vec<(Box<str>, ValueIndex)>,
+    by_condition: Vec<(Box<str>, u64, ValueIndex)>,
     rest: Vec<u32>,
 }
 
@@ -94,6 +94,8 @@ struct Index {
     groups: Vec<Group>,
     /// Statements with `Resource: *`, already known to match every resource.
     any_resource: Members,
+    /// No statement at all (often the Deny half): nothing to look up.
+    empty: bool,
 }
 
 /// A policy set with its index. Build with [`PolicySet::prepare`].
@@ -138,14 +140,18 @@ fn indexable_condition(s: &CompiledStatement) -> Option<(&str, Vec<&str>)> {
 fn add_member(m: &mut Members, s: &CompiledStatement, r: u32) {
     match indexable_condition(s) {
         Some((key, values)) => {
-            let pos = match m.by_condition.iter().position(|(k, _)| &**k == key) {
+            let pos = match m.by_condition.iter().position(|(k, _, _)| &**k == key) {
                 Some(p) => p,
                 None => {
-                    m.by_condition.push((key.into(), FxHashMap::default()));
+                    m.by_condition.push((
+                        key.into(),
+                        crate::context::key_hash(key),
+                        FxHashMap::default(),
+                    ));
                     m.by_condition.len() - 1
                 }
             };
-            if let Some((_, map)) = m.by_condition.get_mut(pos) {
+            if let Some((_, _, map)) = m.by_condition.get_mut(pos) {
                 for v in values {
                     let list = map.entry(v.into()).or_default();
                     if list.last() != Some(&r) {
@@ -339,6 +345,10 @@ impl PolicySet {
         }
         for b in by_action.values_mut().chain(std::iter::once(&mut other)) {
             for index in [&mut b.deny, &mut b.allow] {
+                index.empty = index.any_resource.by_condition.is_empty()
+                    && index.any_resource.rest.is_empty()
+                    && index.exact.is_empty()
+                    && index.groups.is_empty();
                 for p in index.by_prefix.values_mut() {
                     p.finish();
                 }
@@ -416,14 +426,14 @@ impl PreparedSet {
     }
 
     fn visit_members(&self, m: &Members, check_action: bool, req: &Request<'_>, acc: &mut Acc) {
-        for (key, map) in &m.by_condition {
-            let value = req
-                .keys()
-                .value(key)
-                .and_then(|v| match v.values.as_slice() {
-                    [one] => Some(one.text.as_str()),
-                    _ => None,
-                });
+        for (key, hash, map) in &m.by_condition {
+            let value =
+                req.keys()
+                    .value_hashed(*hash, key)
+                    .and_then(|v| match v.values.as_slice() {
+                        [one] => Some(one.text.as_str()),
+                        _ => None,
+                    });
             if let Some(list) = value.and_then(|v| map.get(v)) {
                 for &i in list {
                     self.visit(i, check_action, req, acc);
@@ -436,6 +446,9 @@ impl PreparedSet {
     }
 
     fn visit_group(&self, bucket: &Index, g: u32, req: &Request<'_>, acc: &mut Acc) {
+        if acc.settled {
+            return;
+        }
         if let Some(group) = bucket.groups.get(g as usize) {
             if group
                 .resources
@@ -470,34 +483,45 @@ impl PreparedSet {
     }
 
     fn visit_index(&self, bucket: &Index, req: &Request<'_>, acc: &mut Acc) {
+        if bucket.empty {
+            return;
+        }
+        // Each phase is skipped once the decision is settled: no resource is matched for
+        // statements that could no longer change it.
         self.visit_members(&bucket.any_resource, bucket.check_action, req, acc);
+        if acc.settled {
+            return;
+        }
         if let Some(m) = (!bucket.exact.is_empty())
             .then(|| bucket.exact.get(req.resource))
             .flatten()
         {
             self.visit_members(m, bucket.check_action, req, acc);
         }
-        if let Some(parts) = req.prepared_resource.parts {
-            if let Some(prefixes) = bucket.by_prefix.get(parts.service) {
-                for (prefix, groups) in &prefixes.few {
-                    if parts.resource.starts_with(&**prefix) {
-                        for &g in groups {
-                            self.visit_group(bucket, g, req, acc);
+        match req.prepared_resource.parts {
+            Some(parts) if !acc.settled && !bucket.by_prefix.is_empty() => {
+                if let Some(prefixes) = bucket.by_prefix.get(parts.service) {
+                    for (prefix, groups) in &prefixes.few {
+                        if parts.resource.starts_with(&**prefix) {
+                            for &g in groups {
+                                self.visit_group(bucket, g, req, acc);
+                            }
                         }
                     }
-                }
-                for &len in &prefixes.lengths {
-                    if let Some(groups) = parts
-                        .resource
-                        .get(..len)
-                        .and_then(|p| prefixes.groups.get(p))
-                    {
-                        for &g in groups {
-                            self.visit_group(bucket, g, req, acc);
+                    for &len in &prefixes.lengths {
+                        if let Some(groups) = parts
+                            .resource
+                            .get(..len)
+                            .and_then(|p| prefixes.groups.get(p))
+                        {
+                            for &g in groups {
+                                self.visit_group(bucket, g, req, acc);
+                            }
                         }
                     }
                 }
             }
+            _ => {}
         }
         for &g in &bucket.always {
             self.visit_group(bucket, g, req, acc);
