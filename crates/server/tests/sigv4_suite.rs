@@ -13,6 +13,8 @@
 use ssmgate_server::sigv4::*;
 use std::path::Path;
 
+mod common;
+
 struct Case {
     method: String,
     path: String,
@@ -138,28 +140,11 @@ fn every_header_signed_case_of_the_aws_suite() {
 /// STS's query protocol (one with a session token), and a path with escapes and dot segments.
 #[test]
 fn botocore_signed_requests_verify() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/botocore-signed.json");
-    let data: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let secret = data["secret"].as_str().unwrap();
-    let requests = data["requests"].as_array().unwrap();
-    for r in requests {
-        let url = r["url"].as_str().unwrap();
-        let rest = url.split_once("://").unwrap().1;
-        let (host, target) = rest.split_at(rest.find('/').unwrap());
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        let mut headers: Vec<(String, String)> = r["headers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| {
-                (
-                    h[0].as_str().unwrap().to_string(),
-                    h[1].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
-        headers.push(("Host".into(), host.into()));
+    let (secret, list) = common::requests();
+    let secret = secret.as_str();
+    for r in &list {
+        let (path, query, headers) = (r.path.as_str(), r.query.as_str(), &r.headers);
+        let url = format!("{}?{}", r.path, r.query);
         let get = |name: &str| {
             headers
                 .iter()
@@ -183,12 +168,12 @@ fn botocore_signed_requests_verify() {
             .split(';')
             .map(String::from)
             .collect();
-        let payload = sha256_hex(r["body"].as_str().unwrap().as_bytes());
+        let payload = sha256_hex(r.body.as_bytes());
         let parts = RequestParts {
-            method: r["method"].as_str().unwrap(),
+            method: &r.method,
             path,
             query,
-            headers: &headers,
+            headers,
         };
         let canonical = canonical_request(
             &parts,
@@ -225,5 +210,5 @@ fn botocore_signed_requests_verify() {
         );
         assert!(!signatures_match(&forged, &field("Signature")));
     }
-    assert_eq!(requests.len(), 4);
+    assert_eq!(list.len(), 4);
 }

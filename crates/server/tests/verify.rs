@@ -11,52 +11,9 @@
 
 use ssmgate_server::sigv4::RequestParts;
 use ssmgate_server::verify::{parse_amz_date, verify, SignatureError};
-use std::path::Path;
 
-struct Signed {
-    method: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-fn requests() -> (String, Vec<Signed>) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/botocore-signed.json");
-    let data: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let list = data["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let url = r["url"].as_str().unwrap();
-            let rest = url.split_once("://").unwrap().1;
-            let (host, target) = rest.split_at(rest.find('/').unwrap());
-            let (path, query) = target.split_once('?').unwrap_or((target, ""));
-            let mut headers: Vec<(String, String)> = r["headers"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| {
-                    (
-                        h[0].as_str().unwrap().to_string(),
-                        h[1].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect();
-            headers.push(("Host".into(), host.into()));
-            Signed {
-                method: r["method"].as_str().unwrap().into(),
-                path: path.into(),
-                query: query.into(),
-                headers,
-                body: r["body"].as_str().unwrap().into(),
-            }
-        })
-        .collect();
-    (data["secret"].as_str().unwrap().to_string(), list)
-}
+mod common;
+use common::{requests, Signed};
 
 fn run(s: &Signed, secret: &str, now_offset: i64) -> Result<(), SignatureError> {
     let stamp = s
