@@ -78,11 +78,12 @@ impl CompiledCondition {
             Family::Ip => Values::Ips(raw.iter().map(|s| parse_ip_range(s)).collect()),
             Family::Arn => Values::Arns(raw.iter().map(|s| ArnPattern::compile(s, vars)).collect()),
         };
+        let key_lower = entry.key.value.to_lowercase();
         CompiledCondition {
             operator,
             key: entry.key.value.clone(),
-            key_lower: entry.key.value.to_lowercase(),
-            key_hash: crate::context::key_hash(&entry.key.value.to_lowercase()),
+            key_hash: crate::context::key_hash(&key_lower),
+            key_lower,
             raw_values: raw,
             values,
             span: entry.span,

@@ -57,10 +57,7 @@ fn tampering_is_refused() {
         .first()
         .map(|s| Signed {
             body: r#"{"Target": "i-0evil"}"#.into(),
-            method: s.method.clone(),
-            path: s.path.clone(),
-            query: s.query.clone(),
-            headers: s.headers.clone(),
+            ..s.clone()
         })
         .unwrap();
     assert_eq!(
@@ -69,11 +66,7 @@ fn tampering_is_refused() {
         "body"
     );
     body.body = list[0].body.clone();
-    body.headers
-        .iter_mut()
-        .find(|(k, _)| k == "X-Amz-Target")
-        .unwrap()
-        .1 = "AmazonSSM.TerminateSession".into();
+    *body.header_mut("X-Amz-Target") = "AmazonSSM.TerminateSession".into();
     assert_eq!(
         run(&body, &secret, 0),
         Err(SignatureError::Mismatch),
@@ -82,10 +75,7 @@ fn tampering_is_refused() {
     let q = &list[3];
     let query = Signed {
         query: "b=3&a=1&empty=".into(),
-        method: q.method.clone(),
-        path: q.path.clone(),
-        headers: q.headers.clone(),
-        body: q.body.clone(),
+        ..q.clone()
     };
     assert_eq!(
         run(&query, &secret, 0),
@@ -126,33 +116,14 @@ fn missing_unknown_and_malformed_credentials_are_refused() {
         .collect();
     let missing = Signed {
         headers: without,
-        method: s.method.clone(),
-        path: s.path.clone(),
-        query: s.query.clone(),
-        body: s.body.clone(),
+        ..s.clone()
     };
     assert_eq!(run(&missing, &secret, 0), Err(SignatureError::Missing));
-    let mut other = Signed {
-        headers: s.headers.clone(),
-        method: s.method.clone(),
-        path: s.path.clone(),
-        query: s.query.clone(),
-        body: s.body.clone(),
-    };
-    let auth = &mut other
-        .headers
-        .iter_mut()
-        .find(|(k, _)| k == "Authorization")
-        .unwrap()
-        .1;
+    let mut other = s.clone();
+    let auth = other.header_mut("Authorization");
     *auth = auth.replace("AKIAEXAMPLEKEY000001", "AKIAUNKNOWN000000001");
     assert_eq!(run(&other, &secret, 0), Err(SignatureError::UnknownKey));
-    let auth = &mut other
-        .headers
-        .iter_mut()
-        .find(|(k, _)| k == "Authorization")
-        .unwrap()
-        .1;
+    let auth = other.header_mut("Authorization");
     *auth = auth.replace("/aws4_request", "/aws5_request");
     assert!(
         matches!(run(&other, &secret, 0), Err(SignatureError::Incomplete(m)) if m.contains("valid terminator"))

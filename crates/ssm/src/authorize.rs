@@ -81,7 +81,7 @@ pub fn check_allowed(
     let req = Request::new(&check.action, &check.resource, base)
         .with_overlay(overlay)
         .with_principal(principal);
-    caller.prepared.evaluate(&req).decision == Decision::Allowed
+    caller.prepared().evaluate(&req).decision == Decision::Allowed
 }
 
 /// Authorize `plan` for `caller` in `env`.

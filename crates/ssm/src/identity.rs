@@ -84,8 +84,8 @@ pub struct Caller {
     pub name: String,
     pub tags: BTreeMap<String, String>,
     pub policies: PolicySet,
-    /// The same policies indexed for fast decisions.
-    pub prepared: PreparedSet,
+    /// The same policies indexed for fast decisions, built on first use.
+    prepared: std::sync::OnceLock<PreparedSet>,
     /// Temporary credentials (role sessions).
     pub temporary: bool,
 }
@@ -151,12 +151,6 @@ fn tags(t: &[Tag]) -> BTreeMap<String, String> {
 impl Caller {
     /// Build the caller `spec` from the account dump.
     pub fn from_account(account: &Account, spec: &CallerSpec) -> Result<Caller, IdentityError> {
-        let mut caller = Caller::unprepared(account, spec)?;
-        caller.prepared = caller.policies.clone().prepare();
-        Ok(caller)
-    }
-
-    fn unprepared(account: &Account, spec: &CallerSpec) -> Result<Caller, IdentityError> {
         let id = account.id().ok_or(IdentityError::NoAccountId)?;
         match spec {
             CallerSpec::Root => Ok(Caller {
@@ -169,7 +163,7 @@ impl Caller {
                 name: String::new(),
                 tags: BTreeMap::new(),
                 policies: PolicySet::default(),
-                prepared: PolicySet::default().prepare(),
+                prepared: std::sync::OnceLock::new(),
                 temporary: false,
             }),
             CallerSpec::User(name) => {
@@ -198,7 +192,7 @@ impl Caller {
                         boundary,
                         ..PolicySet::default()
                     },
-                    prepared: PolicySet::default().prepare(),
+                    prepared: std::sync::OnceLock::new(),
                     temporary: false,
                 })
             }
@@ -238,11 +232,17 @@ impl Caller {
                         session,
                         ..PolicySet::default()
                     },
-                    prepared: PolicySet::default().prepare(),
+                    prepared: std::sync::OnceLock::new(),
                     temporary: true,
                 })
             }
         }
+    }
+
+    /// The caller's policies indexed for fast decisions.
+    pub fn prepared(&self) -> &PreparedSet {
+        self.prepared
+            .get_or_init(|| self.policies.clone().prepare())
     }
 
     /// The caller as resource-based policies see it.

@@ -149,7 +149,7 @@ pub fn who_can(
             callers.iter().zip(&contexts).zip(results.iter_mut())
         {
             let r = req.for_caller(base, Some(principal));
-            out.push(caller.prepared.evaluate(&r).decision == Decision::Allowed);
+            out.push(caller.prepared().evaluate(&r).decision == Decision::Allowed);
         }
     }
     let rows = callers

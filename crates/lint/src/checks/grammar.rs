@@ -180,17 +180,7 @@ fn resources(i: &Input<'_>, list: &ItemList, out: &mut Vec<Finding>) {
     let variables = i.policy.variables_enabled();
     for (n, r) in list.items.iter().enumerate() {
         if variables {
-            for e in variables::scan(&r.value).1 {
-                out.push(
-                    Finding::new(
-                        "invalid-variable",
-                        Severity::Error,
-                        inner(r, e.start, e.start + 2),
-                        e.message,
-                    )
-                    .help("write variables as ${key} or ${key, 'default'}"),
-                );
-            }
+            variable_syntax(r, out);
         }
         if r.value.contains("${") {
             continue;
@@ -301,17 +291,7 @@ fn condition(i: &Input<'_>, block: &ConditionBlock, out: &mut Vec<Finding>) {
                 );
             }
             if op.base.allows_variables() && i.policy.variables_enabled() {
-                for err in variables::scan(&v.value).1 {
-                    out.push(
-                        Finding::new(
-                            "invalid-variable",
-                            Severity::Error,
-                            inner(v, err.start, err.start + 2),
-                            err.message,
-                        )
-                        .help("write variables as ${key} or ${key, 'default'}"),
-                    );
-                }
+                variable_syntax(v, out);
             }
             let without_vars = strip_variables(&v.value);
             if family == Family::String
@@ -373,6 +353,21 @@ fn condition(i: &Input<'_>, block: &ConditionBlock, out: &mut Vec<Finding>) {
                 }
             }
         }
+    }
+}
+
+/// Every `${` in `s` that does not form a valid variable.
+fn variable_syntax(s: &Spanned<String>, out: &mut Vec<Finding>) {
+    for e in variables::scan(&s.value).1 {
+        out.push(
+            Finding::new(
+                "invalid-variable",
+                Severity::Error,
+                inner(s, e.start, e.start + 2),
+                e.message,
+            )
+            .help("write variables as ${key} or ${key, 'default'}"),
+        );
     }
 }
 

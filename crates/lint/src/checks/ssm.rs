@@ -27,11 +27,11 @@ fn allowed(set: &PolicySet, action: &str, resource: &str, ctx: &Context) -> bool
 /// The first Allow statement that applies to the request, for pointing at.
 fn granting<'p>(
     i: &'p Input<'_>,
+    set: &PolicySet,
     action: &str,
     resource: &str,
     ctx: &Context,
 ) -> Option<&'p Statement> {
-    let set = PolicySet::identity(vec![i.compiled.clone()]);
     let eval = set.evaluate_traced(&Request::new(action, resource, ctx));
     let index = eval.matched_statements().next().map(|s| s.statement.index);
     index.and_then(|n| i.policy.statements.get(n))
@@ -67,7 +67,7 @@ fn shell_everywhere(i: &Input<'_>, set: &PolicySet, empty: &Context, out: &mut V
                 empty,
             )
         }) {
-            if let Some(s) = granting(i, "ssm:SendCommand", instance, empty) {
+            if let Some(s) = granting(i, set, "ssm:SendCommand", instance, empty) {
                 out.push(
                     Finding::new(
                         "ssm-shell-on-all-instances",
@@ -86,7 +86,7 @@ fn shell_everywhere(i: &Input<'_>, set: &PolicySet, empty: &Context, out: &mut V
         .iter()
         .find(|r| allowed(set, "ssm:StartSession", r, empty))
     {
-        if let Some(s) = granting(i, "ssm:StartSession", instance, empty) {
+        if let Some(s) = granting(i, set, "ssm:StartSession", instance, empty) {
             out.push(
                 Finding::new(
                     "ssm-session-on-all-instances",
@@ -150,7 +150,7 @@ fn terminate_any_session(i: &Input<'_>, set: &PolicySet, out: &mut Vec<Finding>)
         );
     for action in ["ssm:TerminateSession", "ssm:ResumeSession"] {
         if allowed(set, action, OTHERS_SESSION, &ctx) {
-            if let Some(s) = granting(i, action, OTHERS_SESSION, &ctx) {
+            if let Some(s) = granting(i, set, action, OTHERS_SESSION, &ctx) {
                 out.push(
                     Finding::new(
                         "ssm-any-session",

@@ -5,12 +5,20 @@
 use std::path::Path;
 
 /// One request as sent: the Host header is added from the URL, as HTTP clients do.
+#[derive(Clone)]
 pub struct Signed {
     pub method: String,
     pub path: String,
     pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+impl Signed {
+    /// The value of header `name` (as botocore spells it), to change it.
+    pub fn header_mut(&mut self, name: &str) -> &mut String {
+        &mut self.headers.iter_mut().find(|(k, _)| k == name).unwrap().1
+    }
 }
 
 /// The secret and the requests.
