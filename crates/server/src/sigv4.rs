@@ -210,6 +210,8 @@ pub fn signatures_match(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// "Normalize URI paths according to RFC 3986. Remove redundant and relative path
+    /// components" (the AWS signing guide), as the suite's get-slash*/get-relative* cases show.
     #[test]
     fn paths_normalize_like_rfc_3986_without_empty_segments() {
         assert_eq!(normalize_path("//example//"), "/example/");
@@ -218,7 +220,8 @@ mod tests {
         assert_eq!(normalize_path("/"), "/");
     }
 
-    /// The suite's double-url-encode case: a Lambda path with `%3A` is signed as `%253A`.
+    /// "Each path segment must be URI-encoded twice (except for Amazon S3 which only gets
+    /// URI-encoded once)": the suite's double-url-encode case, `%3A` signed as `%253A`.
     #[test]
     fn non_s3_paths_are_encoded_twice() {
         let path = "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-west-2%3A892717189312%3Afunction%3Amy-rusty-fun/invocations";

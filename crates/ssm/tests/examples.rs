@@ -170,6 +170,10 @@ fn session_finance_webservers() {
     );
 }
 
+/// "when they use the AWS CLI to run the start-session command, and they don't specify a
+/// document in the --document-name option, the system uses SSM-SessionManagerRunShell and
+/// launches the session"; with BoolIfExists ssm:SessionDocumentAccessCheck "true", "explicit
+/// access to a Session document must be granted in the IAM policy for the user to start a session".
 #[test]
 fn start_session_document_access_check() {
     let (a, f) = (
