@@ -5,6 +5,7 @@
 mod check;
 mod input;
 mod lint;
+mod serve;
 mod simulate;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +37,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Which principals may make an SSM call on which instances or sessions.
     WhoCan(check::WhoCanArgs),
+    /// Serve IAM, STS and Systems Manager on a local endpoint for the aws CLI and the SDKs.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +48,6 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Check(args) => check::check(&args),
         Command::WhoCan(args) => check::who_can_cmd(&args),
+        Command::Serve(args) => serve::run(args),
     }
 }

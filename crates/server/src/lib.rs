@@ -1,7 +1,20 @@
-//! The AWS-compatible endpoint. For now: SigV4, the signing scheme every request carries,
-//! and its verification.
+//! The AWS-compatible endpoint: SigV4, the Query (IAM, STS) and JSON 1.1 (SSM) protocols,
+//! IAM and STS on a SQLite store, every call authorized by the engine.
 
 #![forbid(unsafe_code)]
 
+pub mod bootstrap;
+pub mod dispatch;
+pub mod error;
+pub mod http;
+pub mod iam;
+pub mod ids;
+pub mod model;
+pub mod query;
+pub mod service;
 pub mod sigv4;
+pub mod ssm_api;
+pub mod store;
+pub mod sts;
+pub mod validate;
 pub mod verify;

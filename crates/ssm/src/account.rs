@@ -132,6 +132,9 @@ pub struct Account {
     pub roles: Vec<Role>,
     #[serde(rename = "Policies", default)]
     pub policies: Vec<ManagedPolicy>,
+    /// The account id when known apart from the ARNs (an account with no users or roles yet).
+    #[serde(skip)]
+    pub account_id: Option<String>,
 }
 
 /// A policy document as text: the CLI prints documents as JSON objects, the API returns them
@@ -159,6 +162,9 @@ impl Account {
 
     /// The account id, read from the ARNs in the dump.
     pub fn id(&self) -> Option<String> {
+        if let Some(id) = &self.account_id {
+            return Some(id.clone());
+        }
         let arns = self
             .users
             .iter()

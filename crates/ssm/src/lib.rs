@@ -13,6 +13,7 @@ pub mod identity;
 pub mod operation;
 pub mod plan;
 pub mod session;
+pub mod simulate;
 pub mod time;
 pub mod who_can;
 
