@@ -200,6 +200,46 @@ pub fn canonical_request(
     )
 }
 
+/// What a signer needs: the key, its secret and the scope.
+pub struct SigningParams<'a> {
+    pub access_key: &'a str,
+    pub secret: &'a str,
+    pub region: &'a str,
+    pub service: &'a str,
+    /// `20261125T072636Z`.
+    pub amz_date: &'a str,
+}
+
+/// The Authorization header for `req` and `body`, signing every header `req` carries, by the
+/// same canonical request that [`crate::verify::verify`] checks.
+pub fn authorization_header(req: &RequestParts<'_>, body: &[u8], p: &SigningParams<'_>) -> String {
+    let mut signed: Vec<String> = req
+        .headers
+        .iter()
+        .map(|(k, _)| k.to_ascii_lowercase())
+        .collect();
+    signed.sort();
+    signed.dedup();
+    let date = p.amz_date.get(..8).unwrap_or_default();
+    let canonical = canonical_request(
+        req,
+        &signed,
+        &sha256_hex(body),
+        PathRules {
+            normalize: true,
+            encoding: PathEncoding::Double,
+        },
+    );
+    let scope = scope(date, p.region, p.service);
+    let sts = string_to_sign(p.amz_date, &scope, &canonical);
+    let sig = signature(&signing_key(p.secret, date, p.region, p.service), &sts);
+    format!(
+        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={}, Signature={sig}",
+        p.access_key,
+        signed.join(";")
+    )
+}
+
 /// Compare two signatures in constant time (as long as they have the same length).
 pub fn signatures_match(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());

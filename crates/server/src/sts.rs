@@ -14,6 +14,79 @@ use ssmgate_policy::{
 /// 2,048 characters."
 const SESSION_POLICY_SIZE: usize = 2048;
 
+/// May the caller assume the role? "A role trust policy is a required resource-based policy":
+/// it must allow the caller. When it names the caller's own ARN that is enough; when it names
+/// the account, "the administrator must also attach an identity-based policy that allows the
+/// user to assume the role". Explicit denies anywhere win.
+fn trust_check(
+    who: &Authenticated,
+    role_arn: &str,
+    action: &str,
+    trust: Option<&CompiledPolicy>,
+    base: &Context,
+    top: &Context,
+) -> ApiResult<()> {
+    let own = PolicySet {
+        identity: who.caller.policies.identity.clone(),
+        boundary: who.caller.policies.boundary.clone(),
+        session: who.caller.policies.session.clone(),
+        ..PolicySet::default()
+    };
+    let mut full = own.clone();
+    full.resource.extend(trust.cloned());
+    let trust_only = PolicySet {
+        resource: trust.cloned().into_iter().collect(),
+        ..PolicySet::default()
+    };
+    let principal = who.caller.principal();
+    // The same caller with no account: only a Principal naming its own ARN still matches.
+    let unaccounted = ssmgate_policy::Principal {
+        account: String::new(),
+        role_arn: None,
+        ..principal.clone()
+    };
+    let eval = |set: &PolicySet, p: &ssmgate_policy::Principal| {
+        set.evaluate(
+            &Request::new(action, role_arn, base)
+                .with_overlay(top)
+                .with_principal(p),
+        )
+    };
+    let refuse = |verdict: &ssmgate_policy::Verdict| {
+        let message = verdict
+            .denial_message(&who.caller.arn, action, Some(role_arn))
+            .unwrap_or_else(|| {
+                format!(
+                    "User: {} is not authorized to perform: {action} on resource: {role_arn}",
+                    who.caller.arn
+                )
+            });
+        ApiError::new("AccessDenied", 403, message)
+    };
+    let verdict = eval(&full, &principal);
+    if verdict.decision == Decision::ExplicitDeny {
+        return Err(refuse(&verdict));
+    }
+    if eval(&trust_only, &principal).decision != Decision::Allowed {
+        return Err(ApiError::new(
+            "AccessDenied",
+            403,
+            format!(
+                "User: {} is not authorized to perform: {action} on resource: {role_arn}",
+                who.caller.arn
+            ),
+        ));
+    }
+    if eval(&trust_only, &unaccounted).decision == Decision::Allowed {
+        return Ok(());
+    }
+    let verdict = eval(&own, &principal);
+    if verdict.decision != Decision::Allowed {
+        return Err(refuse(&verdict));
+    }
+    Ok(())
+}
+
 /// Run an STS operation; None when ssmgate does not implement it.
 pub fn handle(
     op: &str,
@@ -109,20 +182,12 @@ fn assume_role(svc: &Service, who: &Authenticated, input: &Value, now: i64) -> A
         )
         .with_status(400));
     }
-    // The trust policy is the role's resource-based policy for sts:AssumeRole.
     let trust_text = role.trust.clone().unwrap_or_default();
     let (trust, _) = CompiledPolicy::from_text_lenient(
         &trust_text,
         PolicyKind::Resource,
         PolicySource::new("TrustPolicy", "resource"),
     );
-    let mut set = PolicySet {
-        identity: who.caller.policies.identity.clone(),
-        boundary: who.caller.policies.boundary.clone(),
-        session: who.caller.policies.session.clone(),
-        ..PolicySet::default()
-    };
-    set.resource.extend(trust);
     let base = who.caller.global_context(&who.env);
     let mut top = Context::new();
     top.set("sts:RoleSessionName", session_name.clone());
@@ -145,23 +210,13 @@ fn assume_role(svc: &Service, who: &Authenticated, input: &Value, now: i64) -> A
             top.set(&k, one);
         }
     }
-    let principal = who.caller.principal();
     let mut actions = vec!["sts:AssumeRole"];
     if !tags.is_empty() {
         // "the sts:TagSession permission" is needed to pass session tags.
         actions.push("sts:TagSession");
     }
     for action in actions {
-        let req = Request::new(action, &role_arn, &base)
-            .with_overlay(&top)
-            .with_principal(&principal);
-        let verdict = set.evaluate(&req);
-        if verdict.decision != Decision::Allowed {
-            let message = verdict
-                .denial_message(&who.caller.arn, action, Some(&role_arn))
-                .unwrap_or_else(|| denied().message);
-            return Err(ApiError::new("AccessDenied", 403, message));
-        }
+        trust_check(who, &role_arn, action, trust.as_ref(), &base, &top)?;
     }
     let session = SessionRow {
         access_key: ids::access_key_id(true),

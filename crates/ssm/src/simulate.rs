@@ -14,7 +14,7 @@ use ssmgate_policy::{
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimulateRequest {
-    #[serde(rename = "PolicyInputList")]
+    #[serde(rename = "PolicyInputList", default)]
     pub policy_input_list: Vec<String>,
     #[serde(rename = "PermissionsBoundaryPolicyInputList", default)]
     pub boundary_input_list: Vec<String>,
