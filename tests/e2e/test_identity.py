@@ -219,6 +219,47 @@ class Endpoint(unittest.TestCase):
             self.assertEqual(e.code, 413)
             self.assertIn(b"<Code>RequestEntityTooLarge</Code>", e.read())
 
+    def test_requests_altered_after_signing_or_signed_at_the_wrong_time_are_refused(self):
+        import datetime
+        from unittest import mock
+        import botocore.auth
+
+        # Tampered after botocore signed it: the body, a signed header, the query string.
+        def tamper(what):
+            def handler(request, **_):
+                if what == "body":
+                    body = request.body
+                    request.body = body.replace(b"victim", b"victin") if isinstance(body, bytes) else body.replace("victim", "victin")
+                elif what == "header":
+                    request.headers["Host"] = "evil.example"
+                else:
+                    request.url += "?Action=DeleteUser"
+            return handler
+
+        for what in ("body", "header", "query"):
+            iam = self.server.client("iam")
+            iam.meta.events.register("before-send.iam.CreateUser", tamper(what))
+            code, _, status = error_of(iam.create_user, UserName="victim")
+            self.assertEqual((code, status), ("SignatureDoesNotMatch", 403), what)
+        self.assertEqual(error_of(self.iam.get_user, UserName="victim")[0], "NoSuchEntity")
+
+        # Signed 20 minutes ago or 20 minutes ahead: outside the 15-minute window.
+        for skew in (-20, 20):
+            when = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) + datetime.timedelta(minutes=skew)
+            with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
+                code, message, status = error_of(self.server.client("iam").list_users)
+                self.assertEqual((code, status), ("RequestExpired", 400), message)
+                code, message, _ = error_of(self.server.client("ssm").list_documents)
+                self.assertEqual(code, "InvalidSignatureException", message)
+
+        # No signature at all.
+        from botocore import UNSIGNED
+        import boto3, botocore.config
+        anonymous = boto3.client("iam", endpoint_url=self.server.url, region_name="us-east-1",
+                                 config=botocore.config.Config(signature_version=UNSIGNED))
+        code, _, status = error_of(anonymous.list_users)
+        self.assertEqual((code, status), ("MissingAuthenticationToken", 403))
+
     def test_ssm_operations_answer_in_the_json_protocol(self):
         ssm = self.server.client("ssm")
         code, message, status = error_of(ssm.describe_instance_information)

@@ -139,7 +139,7 @@ fn authenticate(
         lookup
             .as_ref()
             .filter(|l| l.active && id == auth.access_key)
-            .map(|l| l.secret.as_str().to_string())
+            .map(|l| l.secret.clone())
     };
     let verified = verify(&parts, &req.body, now, &secret).map_err(sig)?;
     let Some(lookup) = lookup else {

@@ -123,7 +123,7 @@ pub fn verify(
     req: &RequestParts<'_>,
     body: &[u8],
     now: i64,
-    secret: &dyn Fn(&str) -> Option<String>,
+    secret: &dyn Fn(&str) -> Option<zeroize::Zeroizing<String>>,
 ) -> Result<Verified, SignatureError> {
     let header = |name: &str| {
         req.headers

@@ -32,7 +32,7 @@ fn run(s: &Signed, secret: &str, now_offset: i64) -> Result<(), SignatureError> 
     };
     let secret = secret.to_string();
     verify(&parts, s.body.as_bytes(), now, &|k| {
-        (k == "AKIAEXAMPLEKEY000001").then(|| secret.clone())
+        (k == "AKIAEXAMPLEKEY000001").then(|| zeroize::Zeroizing::new(secret.clone()))
     })
     .map(|_| ())
 }
