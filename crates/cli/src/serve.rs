@@ -26,6 +26,10 @@ pub struct Args {
     /// The root user's access key id, instead of a generated one.
     #[arg(long, env = "SSMGATE_ROOT_ACCESS_KEY", requires = "root_secret_key")]
     root_access_key: Option<String>,
+    /// A fleet file (the format of `ssmgate check --fleet`): its instances, with their tags,
+    /// become managed nodes at start-up.
+    #[arg(long, value_name = "FILE")]
+    fleet: Option<PathBuf>,
     /// The root user's secret access key (prefer the environment variable: arguments show in `ps`).
     #[arg(
         long,
@@ -38,7 +42,34 @@ pub struct Args {
 
 /// Run the server until Ctrl-C or SIGTERM.
 pub fn run(args: Args) -> ExitCode {
+    let fleet = match &args.fleet {
+        Some(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("ssmgate: cannot read the fleet file {}: {e}", path.display());
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            match ssmgate_ssm::fleet::Fleet::from_text(&path.display().to_string(), &text) {
+                Ok(f) if f.account != args.account_id => {
+                    eprintln!(
+                        "ssmgate: the fleet file {} is for account {}, not {}; start with --account-id {} (and --region {})",
+                        path.display(), f.account, args.account_id, f.account, f.region
+                    );
+                    return ExitCode::from(EXIT_USAGE);
+                }
+                Ok(f) => Some(f),
+                Err(e) => {
+                    eprintln!("ssmgate: {e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            }
+        }
+        None => None,
+    };
     let options = Options {
+        fleet,
         data_dir: args.data_dir.clone(),
         account_id: args.account_id.clone(),
         region: args.region.clone(),
@@ -76,6 +107,9 @@ pub fn run(args: Args) -> ExitCode {
         let creds = args.data_dir.join(bootstrap::ROOT_CREDENTIALS);
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "ssmgate: account {} in {}, state in {}", args.account_id, args.region, args.data_dir.display());
+        if args.fleet.is_some() {
+            let _ = writeln!(out, "ssmgate: {} instances from the fleet file are managed nodes", opened.imported);
+        }
         match &opened.credentials_file {
             Some(p) => {
                 let _ = writeln!(out, "ssmgate: created the account; root access key {} written to {}", opened.root_key_id, p.display());

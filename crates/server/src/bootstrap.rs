@@ -15,6 +15,8 @@ pub struct Options {
     pub region: String,
     /// The root access key to use instead of a generated one.
     pub root_key: Option<(String, zeroize::Zeroizing<String>)>,
+    /// Instances to put in the store at start-up (`--fleet`).
+    pub fleet: Option<ssmgate_ssm::fleet::Fleet>,
 }
 
 impl std::fmt::Debug for Options {
@@ -24,6 +26,7 @@ impl std::fmt::Debug for Options {
             .field("account_id", &self.account_id)
             .field("region", &self.region)
             .field("root_key", &self.root_key.as_ref().map(|(id, _)| id))
+            .field("fleet", &self.fleet.as_ref().map(|f| f.instances.len()))
             .finish()
     }
 }
@@ -35,6 +38,8 @@ pub struct Opened {
     pub root_key_id: String,
     /// Where the root credentials were written, on the start that created them.
     pub credentials_file: Option<PathBuf>,
+    /// How many fleet instances were put in the store.
+    pub imported: usize,
 }
 
 /// Why the endpoint could not start.
@@ -151,7 +156,17 @@ pub fn open(o: &Options, now: i64) -> Result<Opened, StartError> {
             id
         }
     };
+    // Amazon's documents (and the account's Session Manager preferences) are there from the
+    // first start; a fleet file's instances replace those of the same id.
+    let imported = store.write(|c| {
+        crate::ssm_api::documents::seed(c, &o.account_id, now)?;
+        match &o.fleet {
+            Some(f) => crate::ssm_api::instances::import_fleet(c, f, now),
+            None => Ok(0),
+        }
+    })?;
     Ok(Opened {
+        imported,
         service: Service::new(store, &o.account_id, &o.region),
         root_key_id,
         credentials_file,

@@ -50,3 +50,21 @@ pub fn request_id() -> String {
         part(20, 32)
     )
 }
+
+/// `n` random lower-case hex digits.
+pub fn hex(n: usize) -> String {
+    random(b"0123456789abcdef", n)
+}
+
+/// A UUID v4 (command ids, activation ids, automation execution ids).
+pub fn uuid() -> String {
+    request_id()
+}
+
+/// An activation code: 20 letters and digits.
+pub fn activation_code() -> String {
+    random(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        20,
+    )
+}

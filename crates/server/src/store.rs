@@ -44,6 +44,37 @@ const MIGRATIONS: &[&str] = &[
         role_name TEXT NOT NULL COLLATE NOCASE, session_name TEXT NOT NULL,
         session_policy TEXT, tags TEXT NOT NULL, created INTEGER NOT NULL,
         expires INTEGER NOT NULL);",
+    // 2: Systems Manager: managed nodes, documents, commands, sessions, activations, automation.
+    "CREATE TABLE instances (
+        id TEXT PRIMARY KEY, name TEXT, platform TEXT NOT NULL, platform_name TEXT,
+        ping_status TEXT NOT NULL, region TEXT NOT NULL, account TEXT NOT NULL,
+        resource_type TEXT NOT NULL, activation_id TEXT, iam_role TEXT,
+        registered INTEGER NOT NULL, ip TEXT, computer_name TEXT);
+     CREATE TABLE documents (
+        name TEXT PRIMARY KEY, owner TEXT NOT NULL, doc_type TEXT NOT NULL,
+        target_type TEXT, default_version INTEGER NOT NULL, latest_version INTEGER NOT NULL,
+        created INTEGER NOT NULL);
+     CREATE TABLE document_versions (
+        name TEXT NOT NULL, version INTEGER NOT NULL, version_name TEXT, format TEXT NOT NULL,
+        content TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (name, version));
+     CREATE TABLE commands (
+        id TEXT PRIMARY KEY, body TEXT NOT NULL, requested INTEGER NOT NULL,
+        owner TEXT NOT NULL);
+     CREATE TABLE invocations (
+        command_id TEXT NOT NULL, instance_id TEXT NOT NULL, status TEXT NOT NULL,
+        status_details TEXT NOT NULL, output TEXT NOT NULL DEFAULT '',
+        error TEXT NOT NULL DEFAULT '', response_code INTEGER NOT NULL DEFAULT -1,
+        updated INTEGER NOT NULL, PRIMARY KEY (command_id, instance_id));
+     CREATE TABLE ssm_sessions (
+        id TEXT PRIMARY KEY, target TEXT NOT NULL, owner_arn TEXT NOT NULL,
+        owner_userid TEXT NOT NULL, document TEXT NOT NULL, reason TEXT,
+        status TEXT NOT NULL, started INTEGER NOT NULL, ended INTEGER);
+     CREATE TABLE activations (
+        id TEXT PRIMARY KEY, code TEXT NOT NULL, body TEXT NOT NULL,
+        registrations INTEGER NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);
+     CREATE TABLE automations (
+        id TEXT PRIMARY KEY, body TEXT NOT NULL, status TEXT NOT NULL,
+        started INTEGER NOT NULL, ended INTEGER);",
 ];
 
 /// The SQLite store.

@@ -46,6 +46,7 @@ fn a_data_directory_refuses_another_account_id() {
         account_id: account.into(),
         region: "us-east-1".into(),
         root_key: None,
+        fleet: None,
     };
     let first = bootstrap::open(&opts("111122223333"), 0).unwrap();
     let file = first.credentials_file.clone().unwrap();

@@ -42,11 +42,22 @@ impl Endpoint {
     }
 
     pub fn open_in(dir: tempfile::TempDir) -> Endpoint {
+        Endpoint::open_with(dir, None)
+    }
+
+    /// An endpoint whose store holds `fleet`'s instances.
+    pub fn with_fleet(yaml: &str) -> Endpoint {
+        let fleet = ssmgate_ssm::fleet::Fleet::from_text("fleet.yaml", yaml).unwrap();
+        Endpoint::open_with(tempfile::tempdir().unwrap(), Some(fleet))
+    }
+
+    pub fn open_with(dir: tempfile::TempDir, fleet: Option<ssmgate_ssm::fleet::Fleet>) -> Endpoint {
         let opened = bootstrap::open(
             &Options {
                 data_dir: dir.path().to_path_buf(),
                 account_id: ACCOUNT.into(),
                 region: "us-east-1".into(),
+                fleet,
                 root_key: Some((
                     "AKIAROOTROOTROOTROOT".into(),
                     zeroize::Zeroizing::new("rootsecretrootsecretrootsecretrootsecret".into()),
