@@ -23,8 +23,10 @@ def free_port():
 class Server:
     """One `ssmgate serve` process over a data directory that outlives restarts."""
 
-    def __init__(self, binary, data_dir=None):
+    def __init__(self, binary, data_dir=None, args=(), region=None):
         self.binary = binary
+        self.args = list(args)
+        self.region = region or REGION
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="ssmgate-e2e-")
         self.port = free_port()
         self.proc = None
@@ -37,7 +39,7 @@ class Server:
     def start(self):
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [self.binary, "serve", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}"],
+                [self.binary, "serve", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.args],
                 stdout=log, stderr=log,
                 env={k: v for k, v in os.environ.items() if not k.startswith("SSMGATE_ROOT")},
             )
@@ -66,7 +68,7 @@ class Server:
         if key is None:
             key, secret = self.root_credentials()
         return boto3.client(
-            service, endpoint_url=self.url, region_name=REGION,
+            service, endpoint_url=self.url, region_name=self.region,
             aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token,
             config=botocore.config.Config(retries={"max_attempts": 1}),
         )
@@ -77,7 +79,7 @@ class Server:
         e.update({
             "AWS_SHARED_CREDENTIALS_FILE": credentials_file or os.path.join(self.data_dir, "root-credentials"),
             "AWS_CONFIG_FILE": os.devnull,
-            "AWS_DEFAULT_REGION": REGION,
+            "AWS_DEFAULT_REGION": self.region,
             "AWS_MAX_ATTEMPTS": "1",
         })
         e.update(env or {})
@@ -85,3 +87,19 @@ class Server:
                            capture_output=True, text=True, env=e, timeout=60)
         out = json.loads(p.stdout) if p.stdout.strip() else None
         return p.returncode, out, p.stderr
+
+    def hook(self, name, body):
+        """Call one of ssmgate's test hooks (`X-Amz-Target: Ssmgate.<name>`) as the root user."""
+        import urllib.request
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        key, secret = self.root_credentials()
+        req = AWSRequest(method="POST", url=self.url + "/", data=json.dumps(body),
+                         headers={"X-Amz-Target": f"Ssmgate.{name}", "Content-Type": "application/x-amz-json-1.1"})
+        SigV4Auth(Credentials(key, secret), "ssm", self.region).add_auth(req)
+        r = urllib.request.Request(self.url + "/", data=req.body.encode() if isinstance(req.body, str) else req.body,
+                                   headers=dict(req.headers.items()), method="POST")
+        with urllib.request.urlopen(r, timeout=30) as resp:
+            return json.loads(resp.read())

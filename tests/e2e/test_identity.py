@@ -262,10 +262,13 @@ class Endpoint(unittest.TestCase):
 
     def test_ssm_operations_answer_in_the_json_protocol(self):
         ssm = self.server.client("ssm")
-        code, message, status = error_of(ssm.describe_instance_information)
+        # An operation ssmgate does not offer yet answers as AWS answers one it does not know.
+        code, message, status = error_of(ssm.get_parameter, Name="/app/db-password")
         self.assertEqual((code, status), ("UnknownOperationException", 400))
-        code, _, _ = error_of(ssm.send_command, DocumentName="AWS-RunShellScript", InstanceIds=["i-0123456789abcdef0"])
-        self.assertEqual(code, "UnknownOperationException")
+        self.assertIn("GetParameter", message)
+        code, _, _ = error_of(ssm.send_command, DocumentName="AWS-RunShellScript", InstanceIds=["i-0123456789abcdef0"],
+                              Parameters={"commands": ["id"]})
+        self.assertEqual(code, "InvalidInstanceId")
 
 
 class Durability(unittest.TestCase):

@@ -47,7 +47,10 @@ pub fn run(args: Args) -> ExitCode {
             let text = match std::fs::read_to_string(path) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("ssmgate: cannot read the fleet file {}: {e}", path.display());
+                    eprintln!(
+                        "ssmgate: cannot read the fleet file {}: {e}",
+                        path.display()
+                    );
                     return ExitCode::from(EXIT_USAGE);
                 }
             };

@@ -52,6 +52,8 @@ pub struct Outcome {
 enum Protocol {
     Query,
     Json,
+    /// EC2's variant of Query: its own error shape and codes.
+    Ec2,
 }
 
 impl HttpRequest {
@@ -103,13 +105,20 @@ fn signature_error(protocol: Protocol, e: &SignatureError) -> ApiError {
     match protocol {
         Protocol::Query => ApiError::new(query, status_q, message),
         Protocol::Json => ApiError::new(json, status_j, message),
+        // "AuthFailure: The provided credentials could not be validated."
+        Protocol::Ec2 if matches!(e, SignatureError::UnknownKey) => ApiError::new(
+            "AuthFailure",
+            401,
+            "AWS was not able to validate the provided access credentials",
+        ),
+        Protocol::Ec2 => ApiError::new(query, status_q, message),
     }
 }
 
 fn expired_token(protocol: Protocol) -> ApiError {
     let message = "The security token included in the request is expired";
     match protocol {
-        Protocol::Query => ApiError::new("ExpiredToken", 400, message),
+        Protocol::Query | Protocol::Ec2 => ApiError::new("ExpiredToken", 400, message),
         Protocol::Json => ApiError::new("ExpiredTokenException", 400, message),
     }
 }
@@ -191,12 +200,18 @@ fn error_response(
             body: serde_json::json!({"__type": e.code, "message": e.message}).to_string(),
             request_id,
         },
+        Protocol::Ec2 => HttpResponse {
+            status: e.status,
+            content_type: "text/xml",
+            body: crate::ec2::write_error(e, &request_id),
+            request_id,
+        },
     }
 }
 
 fn decision_of(e: &ApiError) -> &'static str {
     match e.code.as_str() {
-        "AccessDenied" | "AccessDeniedException" => "denied",
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => "denied",
         "MissingAuthenticationToken"
         | "MissingAuthenticationTokenException"
         | "IncompleteSignature"
@@ -207,7 +222,8 @@ fn decision_of(e: &ApiError) -> &'static str {
         | "InvalidSignatureException"
         | "RequestExpired"
         | "ExpiredToken"
-        | "ExpiredTokenException" => "unauthenticated",
+        | "ExpiredTokenException"
+        | "AuthFailure" => "unauthenticated",
         _ => "error",
     }
 }
@@ -217,6 +233,8 @@ pub fn handle(svc: &Service, req: &HttpRequest, now: i64) -> (HttpResponse, Outc
     let request_id = ids::request_id();
     let protocol = if req.header("x-amz-target").is_some() {
         Protocol::Json
+    } else if is_ec2(req) {
+        Protocol::Ec2
     } else {
         Protocol::Query
     };
@@ -224,6 +242,7 @@ pub fn handle(svc: &Service, req: &HttpRequest, now: i64) -> (HttpResponse, Outc
     let (namespace, result) = match protocol {
         Protocol::Query => query_call(svc, req, now, &request_id, &mut outcome),
         Protocol::Json => ("", json_call(svc, req, now, &request_id, &mut outcome)),
+        Protocol::Ec2 => ("", ec2_call(svc, req, now, &request_id, &mut outcome)),
     };
     match result {
         Ok(resp) => {
@@ -235,6 +254,57 @@ pub fn handle(svc: &Service, req: &HttpRequest, now: i64) -> (HttpResponse, Outc
             (error_response(protocol, namespace, &e, request_id), outcome)
         }
     }
+}
+
+/// An EC2 request: signed for `ec2`, or (unsigned) with EC2's API version.
+fn is_ec2(req: &HttpRequest) -> bool {
+    if let Some(a) = req
+        .header("authorization")
+        .and_then(|a| parse_authorization(a).ok())
+    {
+        return a.service == "ec2";
+    }
+    let mut pairs = query::form_pairs(req.query.as_bytes());
+    pairs.extend(query::form_pairs(&req.body));
+    pairs
+        .iter()
+        .any(|(k, v)| k == "Version" && v == "2016-11-15")
+}
+
+fn ec2_call(
+    svc: &Service,
+    req: &HttpRequest,
+    now: i64,
+    request_id: &str,
+    outcome: &mut Outcome,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(e) = too_large(req) {
+        return Err(e);
+    }
+    let mut pairs = query::form_pairs(req.query.as_bytes());
+    pairs.extend(query::form_pairs(&req.body));
+    let action = pairs
+        .iter()
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    outcome.operation = action.clone();
+    let who = authenticate(svc, req, Protocol::Ec2, now)?;
+    outcome.principal = who.caller.arn.clone();
+    if action != "DescribeInstances" {
+        return Err(ApiError::new(
+            "InvalidAction",
+            400,
+            format!("ssmgate answers the EC2 action DescribeInstances only, not {action}"),
+        ));
+    }
+    let body = crate::ec2::describe_instances(svc, &who, &pairs, request_id)?;
+    Ok(HttpResponse {
+        status: 200,
+        content_type: "text/xml",
+        body,
+        request_id: request_id.to_string(),
+    })
 }
 
 fn too_large(req: &HttpRequest) -> Option<ApiError> {
@@ -350,6 +420,25 @@ fn json_call(
             format!("Unknown operation {target}"),
         )
     };
+    if let Some(hook) = target.strip_prefix("Ssmgate.") {
+        outcome.operation = target.to_string();
+        let who = authenticate(svc, req, Protocol::Json, now)?;
+        outcome.principal = who.caller.arn.clone();
+        let input: Value = serde_json::from_slice(&req.body).map_err(|e| {
+            ApiError::new(
+                "SerializationException",
+                400,
+                format!("The request body is not valid JSON: {e}"),
+            )
+        })?;
+        let result = crate::ssm_api::handle_hook(hook, svc, &who, &input, now)?;
+        return Ok(HttpResponse {
+            status: 200,
+            content_type: "application/x-amz-json-1.1",
+            body: result.to_string(),
+            request_id: request_id.to_string(),
+        });
+    }
     let op_name = target.strip_prefix("AmazonSSM.").ok_or_else(unknown)?;
     outcome.operation = op_name.to_string();
     let model = model::ssm();

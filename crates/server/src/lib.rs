@@ -5,6 +5,7 @@
 
 pub mod bootstrap;
 pub mod dispatch;
+pub mod ec2;
 pub mod error;
 pub mod http;
 pub mod iam;
