@@ -20,7 +20,7 @@ instances:
   - {{id: i-1234567890EXAMPLE, name: web, tags: {{Finance: WebServers, CadoResponseSSMEnabled: "True", tag-key1: tag-value1, tag-key2: tag-value2}}}}
   - {{id: i-02573cafcfEXAMPLE, name: payroll, tags: {{Finance: Payroll}}}}
   - {{id: i-0untagged00000000, name: bare}}
-  - {{id: mi-0hybrid000000000, name: on-prem, platform: Windows, tags: {{CadoResponseSSMEnabled: "True"}}}}
+  - {{id: mi-0hybrid0000000000, name: on-prem, platform: Windows, tags: {{CadoResponseSSMEnabled: "True"}}}}
 """
 
 
@@ -130,8 +130,8 @@ class Case(unittest.TestCase):
             self.refused(denied(alice, "ssm:StartSession", "arn:aws:ssm:us-east-1::document/AWS-StartSSHSession"),
                          ssm.start_session, Target="i-1234567890EXAMPLE", DocumentName="AWS-StartSSHSession")
             # A hybrid node is a managed-instance, not an EC2 instance.
-            self.refused(denied(alice, "ssm:StartSession", a.instance_arn("mi-0hybrid000000000")),
-                         ssm.start_session, Target="mi-0hybrid000000000", DocumentName="SSM-SessionManagerRunShell")
+            self.refused(denied(alice, "ssm:StartSession", a.instance_arn("mi-0hybrid0000000000")),
+                         ssm.start_session, Target="mi-0hybrid0000000000", DocumentName="SSM-SessionManagerRunShell")
 
     def test_users_end_their_own_sessions_and_not_a_colleagues(self):
         with Account("123456789012", "us-east-2") as a:
@@ -274,7 +274,7 @@ class Lifecycle(unittest.TestCase):
             info = ssm.describe_instance_information(Filters=[{"Key": "tag:Finance", "Values": ["WebServers", "Payroll"]}])
             self.assertEqual(sorted(i["InstanceId"] for i in info["InstanceInformationList"]), ["i-02573cafcfEXAMPLE", "i-1234567890EXAMPLE"])
             info = ssm.describe_instance_information(InstanceInformationFilterList=[{"key": "ResourceType", "valueSet": ["ManagedInstance"]}])
-            self.assertEqual([(i["InstanceId"], i["PlatformType"]) for i in info["InstanceInformationList"]], [("mi-0hybrid000000000", "Windows")])
+            self.assertEqual([(i["InstanceId"], i["PlatformType"]) for i in info["InstanceInformationList"]], [("mi-0hybrid0000000000", "Windows")])
             pages = list(ssm.get_paginator("describe_instance_information").paginate(PaginationConfig={"PageSize": 5}))
             self.assertEqual(sum(len(p["InstanceInformationList"]) for p in pages), 4)
             for i in range(3):
@@ -349,14 +349,14 @@ class Lifecycle(unittest.TestCase):
             ssm = a.root_ssm
             cid = ssm.send_command(InstanceIds=["i-1234567890EXAMPLE"], DocumentName="AWS-RunShellScript", Parameters={"commands": ["x"]})["Command"]["CommandId"]
             sid = ssm.start_session(Target="i-1234567890EXAMPLE")["SessionId"]
-            ssm.add_tags_to_resource(ResourceType="ManagedInstance", ResourceId="mi-0hybrid000000000", Tags=[{"Key": "k", "Value": "v"}])
+            ssm.add_tags_to_resource(ResourceType="ManagedInstance", ResourceId="mi-0hybrid0000000000", Tags=[{"Key": "k", "Value": "v"}])
             a.server.stop()
             a.server.start()
             ssm = a.server.client("ssm")
             self.assertEqual(ssm.list_commands()["Commands"][0]["CommandId"], cid)
             self.assertEqual(ssm.describe_sessions(State="Active")["Sessions"][0]["SessionId"], sid)
             # The fleet file is read again at start-up: its tags are the truth for its instances.
-            self.assertEqual(ssm.list_tags_for_resource(ResourceType="ManagedInstance", ResourceId="mi-0hybrid000000000")["TagList"],
+            self.assertEqual(ssm.list_tags_for_resource(ResourceType="ManagedInstance", ResourceId="mi-0hybrid0000000000")["TagList"],
                              [{"Key": "CadoResponseSSMEnabled", "Value": "True"}])
 
 
