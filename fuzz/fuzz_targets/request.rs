@@ -34,11 +34,20 @@ fn service() -> &'static Service {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, body)) = data.split_first() else { return };
+    let Some((&selector, rest)) = data.split_first() else { return };
     let json = selector & 1 == 1;
+    // JSON requests take a second byte: the operation's index in the model.
+    let (op_index, body) = if json {
+        match rest.split_first() {
+            Some((&i, b)) => (usize::from(i), b),
+            None => return,
+        }
+    } else {
+        (0, rest)
+    };
     let (scope, mut headers) = if json {
         let ops: Vec<&str> = ssmgate_server::model::ssm().operation_names().collect();
-        let op = ops[usize::from(selector >> 1) % ops.len()];
+        let op = ops[op_index % ops.len()];
         ("ssm", vec![("X-Amz-Target".to_string(), format!("AmazonSSM.{op}"))])
     } else {
         ("iam", vec![("Content-Type".to_string(), "application/x-www-form-urlencoded".to_string())])

@@ -264,8 +264,7 @@ fn is_ec2(req: &HttpRequest) -> bool {
     {
         return a.service == "ec2";
     }
-    let mut pairs = query::form_pairs(req.query.as_bytes());
-    pairs.extend(query::form_pairs(&req.body));
+    let pairs = query::request_pairs(&req.query, &req.body);
     pairs
         .iter()
         .any(|(k, v)| k == "Version" && v == "2016-11-15")
@@ -281,8 +280,7 @@ fn ec2_call(
     if let Some(e) = too_large(req) {
         return Err(e);
     }
-    let mut pairs = query::form_pairs(req.query.as_bytes());
-    pairs.extend(query::form_pairs(&req.body));
+    let pairs = query::request_pairs(&req.query, &req.body);
     let action = pairs
         .iter()
         .find(|(k, _)| k == "Action")
@@ -324,8 +322,7 @@ fn query_call(
     request_id: &str,
     outcome: &mut Outcome,
 ) -> (&'static str, Result<HttpResponse, ApiError>) {
-    let mut pairs = query::form_pairs(req.query.as_bytes());
-    pairs.extend(query::form_pairs(&req.body));
+    let pairs = query::request_pairs(&req.query, &req.body);
     let action = pairs
         .iter()
         .find(|(k, _)| k == "Action")

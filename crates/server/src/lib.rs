@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod iam;
 pub mod ids;
+pub mod input;
 pub mod model;
 pub mod query;
 pub mod service;

@@ -50,13 +50,7 @@ fn read_shape(
             let base = format!("{prefix}.member.");
             // An empty list is sent as `Name=` with no members.
             let present = pairs.iter().any(|(k, _)| k == prefix);
-            let mut indices: Vec<usize> = pairs
-                .iter()
-                .filter_map(|(k, _)| k.strip_prefix(&base))
-                .filter_map(|rest| rest.split('.').next()?.parse().ok())
-                .collect();
-            indices.sort_unstable();
-            indices.dedup();
+            let indices = indices(pairs, &base);
             if indices.is_empty() {
                 return present.then(|| Value::Array(Vec::new()));
             }
@@ -70,13 +64,7 @@ fn read_shape(
             let key = shape["key"]["shape"].as_str()?;
             let value = shape["value"]["shape"].as_str()?;
             let base = format!("{prefix}.entry.");
-            let mut indices: Vec<usize> = pairs
-                .iter()
-                .filter_map(|(k, _)| k.strip_prefix(&base))
-                .filter_map(|rest| rest.split('.').next()?.parse().ok())
-                .collect();
-            indices.sort_unstable();
-            indices.dedup();
+            let indices = indices(pairs, &base);
             if indices.is_empty() {
                 return None;
             }
@@ -95,6 +83,25 @@ fn read_shape(
             Some(scalar(ty, raw))
         }
     }
+}
+
+/// The numbers N of the parameters `{base}N...`, in order, once each.
+fn indices(pairs: &[(String, String)], base: &str) -> Vec<usize> {
+    let mut out: Vec<usize> = pairs
+        .iter()
+        .filter_map(|(k, _)| k.strip_prefix(base))
+        .filter_map(|rest| rest.split('.').next()?.parse().ok())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The parameters of a Query request: its query string, then its form body.
+pub fn request_pairs(query: &str, body: &[u8]) -> Vec<(String, String)> {
+    let mut pairs = form_pairs(query.as_bytes());
+    pairs.extend(form_pairs(body));
+    pairs
 }
 
 fn scalar(ty: &str, raw: &str) -> Value {

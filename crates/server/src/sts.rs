@@ -109,22 +109,11 @@ fn get_caller_identity(who: &Authenticated) -> Value {
 }
 
 fn assume_role(svc: &Service, who: &Authenticated, input: &Value, now: i64) -> ApiResult<Value> {
-    let s = |k: &str| input.get(k).and_then(Value::as_str).map(str::to_string);
+    let s = |k: &str| crate::input::string(input, k);
     let role_arn = s("RoleArn").unwrap_or_default();
     let session_name = s("RoleSessionName").unwrap_or_default();
     let policy = s("Policy");
-    let tags: Vec<(String, String)> = input
-        .get("Tags")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| {
-            Some((
-                t["Key"].as_str()?.to_string(),
-                t["Value"].as_str().unwrap_or_default().to_string(),
-            ))
-        })
-        .collect();
+    let tags = crate::input::tags(input, "Tags");
     if who.credential == Credential::Root {
         // "You cannot use AWS account root user credentials to call AssumeRole."
         return Err(ApiError::new(

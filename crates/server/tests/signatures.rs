@@ -8,6 +8,7 @@
     clippy::panic
 )]
 
+mod common;
 mod harness;
 
 use harness::{json_error, query_error, Creds, Endpoint};
@@ -220,29 +221,10 @@ fn oversized_bodies_are_refused_before_anything_else() {
 /// Authorization header botocore computed for each recorded request.
 #[test]
 fn the_signer_reproduces_botocore_signatures() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/botocore-signed.json");
-    let data: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let secret = data["secret"].as_str().unwrap();
-    let mut checked = 0;
-    for r in data["requests"].as_array().unwrap() {
-        let url = r["url"].as_str().unwrap();
-        let rest = url.split_once("://").unwrap().1;
-        let (host, target) = rest.split_at(rest.find('/').unwrap());
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        let mut headers: Vec<(String, String)> = r["headers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| {
-                (
-                    h[0].as_str().unwrap().to_string(),
-                    h[1].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
-        headers.push(("Host".into(), host.into()));
+    let (secret, list) = common::requests();
+    assert!(list.len() >= 3, "only {} requests recorded", list.len());
+    for r in list {
+        let mut headers = r.headers.clone();
         let theirs = headers
             .iter()
             .find(|(k, _)| k == "Authorization")
@@ -259,22 +241,20 @@ fn the_signer_reproduces_botocore_signatures() {
             .clone();
         let ours = ssmgate_server::sigv4::authorization_header(
             &ssmgate_server::sigv4::RequestParts {
-                method: r["method"].as_str().unwrap(),
-                path,
-                query,
+                method: &r.method,
+                path: &r.path,
+                query: &r.query,
                 headers: &headers,
             },
-            r["body"].as_str().unwrap().as_bytes(),
+            r.body.as_bytes(),
             &ssmgate_server::sigv4::SigningParams {
                 access_key: &auth.access_key,
-                secret,
+                secret: &secret,
                 region: &auth.region,
                 service: &auth.service,
                 amz_date: &date,
             },
         );
-        assert_eq!(ours, theirs, "{url}");
-        checked += 1;
+        assert_eq!(ours, theirs, "{} {}", r.method, r.path);
     }
-    assert!(checked >= 3, "only {checked} requests recorded");
 }

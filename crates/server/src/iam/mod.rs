@@ -33,10 +33,7 @@ impl Call<'_> {
 
     /// An optional string member.
     pub fn opt(&self, name: &str) -> Option<String> {
-        self.input
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_string)
+        crate::input::string(self.input, name)
     }
 
     /// An optional boolean member.
@@ -46,32 +43,12 @@ impl Call<'_> {
 
     /// The `Tags` member as (key, value) pairs.
     pub fn tags(&self) -> Vec<(String, String)> {
-        self.input
-            .get("Tags")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|t| {
-                Some((
-                    t["Key"].as_str()?.to_string(),
-                    t.get("Value")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string(),
-                ))
-            })
-            .collect()
+        crate::input::tags(self.input, "Tags")
     }
 
     /// A list-of-strings member.
     pub fn strings(&self, name: &str) -> Vec<String> {
-        self.input
-            .get(name)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
+        crate::input::strings(self.input, name)
     }
 
     /// `arn:aws:iam::ACCOUNT:{kind}{path}{name}`.

@@ -442,24 +442,30 @@ pub fn set_default_policy_version(call: &Call<'_>, conn: &Connection) -> ApiResu
     Ok(json!({}))
 }
 
-fn attach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+/// Authorize `iam:{verb}{Kind}Policy` on the entity with `iam:PolicyARN`: (entity name, ARN).
+fn attachment(
+    call: &Call<'_>,
+    conn: &Connection,
+    kind: Kind,
+    verb: &str,
+) -> ApiResult<(String, String)> {
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let arn = call.req("PolicyArn")?;
     let keys = vec![("iam:PolicyARN".to_string(), vec![arn.clone()])];
-    let owner = authorize_entity(
-        call,
-        conn,
-        &format!("iam:Attach{word}Policy"),
-        kind,
-        &owner,
-        keys,
-    )?;
+    let action = format!("iam:{verb}{word}Policy");
+    let owner = authorize_entity(call, conn, &action, kind, &owner, keys)?;
+    Ok((owner, arn))
+}
+
+fn attach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+    let (owner, arn) = attachment(call, conn, kind, "Attach")?;
     require_policy(conn, &arn)?;
     let current = store::attachments(conn, kind, &owner)?;
     if !current.contains(&arn) && current.len() >= MAX_ATTACHED {
         return Err(ApiError::limit_exceeded(format!(
-            "Cannot exceed quota for PoliciesPer{word}: {MAX_ATTACHED}"
+            "Cannot exceed quota for PoliciesPer{}: {MAX_ATTACHED}",
+            owner_key(kind).1
         )));
     }
     store::attach(conn, kind, &owner, &arn)?;
@@ -467,18 +473,7 @@ fn attach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
 }
 
 fn detach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
-    let (key, word) = owner_key(kind);
-    let owner = call.req(key)?;
-    let arn = call.req("PolicyArn")?;
-    let keys = vec![("iam:PolicyARN".to_string(), vec![arn.clone()])];
-    let owner = authorize_entity(
-        call,
-        conn,
-        &format!("iam:Detach{word}Policy"),
-        kind,
-        &owner,
-        keys,
-    )?;
+    let (owner, arn) = attachment(call, conn, kind, "Detach")?;
     if !store::detach(conn, kind, &owner, &arn)? {
         return Err(ApiError::no_such_entity(format!(
             "Policy {arn} was not found."

@@ -535,7 +535,7 @@ pub fn register_with_activation(call: &SsmCall<'_>, conn: &Connection) -> ApiRes
         "UPDATE activations SET registrations = registrations + 1 WHERE id = ?1",
         [&id],
     )?;
-    let tags = super::tag_map(activation.get("Tags"));
+    let tags = crate::input::tags(&activation, "Tags");
     store::put_tags(
         conn,
         "instance",

@@ -28,10 +28,7 @@ pub struct SsmCall<'a> {
 impl SsmCall<'_> {
     /// An optional string member.
     pub fn opt(&self, name: &str) -> Option<String> {
-        self.input
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_string)
+        crate::input::string(self.input, name)
     }
 
     /// A member the model requires (validation has checked it is there).
@@ -47,18 +44,12 @@ impl SsmCall<'_> {
 
     /// A list of strings.
     pub fn strings(&self, name: &str) -> Vec<String> {
-        self.input
-            .get(name)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
+        crate::input::strings(self.input, name)
     }
 
     /// A `Tags` list as a map.
     pub fn tags(&self) -> BTreeMap<String, String> {
-        tag_map(self.input.get("Tags"))
+        crate::input::tags(self.input, "Tags").into_iter().collect()
     }
 
     /// `Targets` as (key, values).
@@ -69,15 +60,10 @@ impl SsmCall<'_> {
             .into_iter()
             .flatten()
             .filter_map(|t| {
-                let key = t.get("Key")?.as_str()?.to_string();
-                let values = t
-                    .get("Values")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect();
-                Some((key, values))
+                Some((
+                    t.get("Key")?.as_str()?.to_string(),
+                    crate::input::strings(t, "Values"),
+                ))
             })
             .collect()
     }
@@ -89,23 +75,6 @@ impl SsmCall<'_> {
             self.svc.region, self.svc.account_id
         )
     }
-}
-
-/// A `[{Key, Value}]` list as a map.
-pub fn tag_map(v: Option<&Value>) -> BTreeMap<String, String> {
-    v.and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| {
-            Some((
-                t.get("Key")?.as_str()?.to_string(),
-                t.get("Value")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-            ))
-        })
-        .collect()
 }
 
 /// A map as a `[{Key, Value}]` list.

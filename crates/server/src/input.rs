@@ -1,0 +1,38 @@
+//! A request's members, read from the JSON value both protocols are read into.
+
+use serde_json::Value;
+
+/// A string member.
+pub fn string(input: &Value, name: &str) -> Option<String> {
+    input.get(name).and_then(Value::as_str).map(str::to_string)
+}
+
+/// A list-of-strings member (absent: empty).
+pub fn strings(input: &Value, name: &str) -> Vec<String> {
+    input
+        .get(name)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// A `[{"Key", "Value"}]` member as pairs, in order; a missing value is empty.
+pub fn tags(input: &Value, name: &str) -> Vec<(String, String)> {
+    input
+        .get(name)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            Some((
+                t.get("Key")?.as_str()?.to_string(),
+                t.get("Value")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            ))
+        })
+        .collect()
+}
