@@ -5,7 +5,7 @@ use super::{authorize, documents, page, ssm_error, SsmCall};
 use crate::error::ApiResult;
 use crate::{ids, store};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use ssmgate_ssm::operation::Operation;
 
 fn load(conn: &Connection, id: &str) -> ApiResult<Option<Value>> {
@@ -53,14 +53,7 @@ pub fn start_automation_execution(call: &SsmCall<'_>, conn: &Connection) -> ApiR
                 format!("Automation definition {name} has no such version."),
             )
         })?;
-    let content = documents::parse(&version.content, &version.format)?;
-    let given: Map<String, Value> = call
-        .input
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    documents::check_parameters(&doc.name, &content, &given)
+    let given = documents::call_parameters(call, &doc, &version)
         .map_err(|e| ssm_error("InvalidAutomationExecutionParametersException", e.message))?;
     let id = ids::uuid();
     let body = json!({

@@ -12,7 +12,7 @@ use super::{authorize, documents, fleet, instances, page, ssm_error, SsmCall};
 use crate::error::ApiResult;
 use crate::ids;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use ssmgate_ssm::operation::Operation;
 
 const TERMINAL: &[&str] = &["Success", "Cancelled", "Failed", "TimedOut"];
@@ -118,14 +118,7 @@ pub fn send_command(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Value> {
         ));
     }
     let version = documents::version(conn, &doc, call.opt("DocumentVersion").as_deref())?;
-    let content = documents::parse(&version.content, &version.format)?;
-    let given: Map<String, Value> = call
-        .input
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    documents::check_parameters(&doc.name, &content, &given)?;
+    let given = documents::call_parameters(call, &doc, &version)?;
     let unknown: Vec<&String> = instance_ids
         .iter()
         .map(|id| Ok((id, instances::get(conn, id)?.is_none())))

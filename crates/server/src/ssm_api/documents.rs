@@ -5,7 +5,7 @@ use super::{authorize, page, ssm_error, tag_list, SsmCall};
 use crate::error::ApiResult;
 use crate::store;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use ssmgate_ssm::operation::Operation;
 
 /// "The maximum size of a document is 64 KB."
@@ -315,6 +315,26 @@ pub fn check_parameters(
         }
     }
     Ok(())
+}
+
+/// The call's `Parameters`, checked against `version` of `doc` ([`check_parameters`]).
+pub fn call_parameters(
+    call: &SsmCall<'_>,
+    doc: &DocumentRow,
+    version: &VersionRow,
+) -> ApiResult<Map<String, Value>> {
+    let given: Map<String, Value> = call
+        .input
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    check_parameters(
+        &doc.name,
+        &parse(&version.content, &version.format)?,
+        &given,
+    )?;
+    Ok(given)
 }
 
 fn hash(content: &str) -> String {

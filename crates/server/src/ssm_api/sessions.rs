@@ -5,7 +5,7 @@ use super::{authorize, documents, instances, page, ssm_error, SsmCall};
 use crate::error::ApiResult;
 use crate::ids;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use ssmgate_ssm::operation::Operation;
 use ssmgate_ssm::plan::DEFAULT_SESSION_DOCUMENT;
 
@@ -97,13 +97,7 @@ pub fn start_session(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Value> 
         ));
     }
     let v = documents::version(conn, &doc, None)?;
-    let given: Map<String, Value> = call
-        .input
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    documents::check_parameters(&doc.name, &documents::parse(&v.content, &v.format)?, &given)?;
+    documents::call_parameters(call, &doc, &v)?;
     let id = ssmgate_ssm::session::new_session_id(&call.who.caller.name);
     conn.execute(
         &format!("INSERT INTO ssm_sessions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'Connected', ?7, NULL)"),
