@@ -166,7 +166,7 @@ fn authenticate(
         }
     }
     let caller = svc
-        .caller(&lookup.credential)
+        .cached_caller(&auth.access_key, &lookup.credential)
         .map_err(|_| sig(SignatureError::UnknownKey))?;
     Ok(Authenticated {
         caller,

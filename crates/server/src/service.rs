@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use ssmgate_policy::{Context, Decision, Request};
 use ssmgate_ssm::account::Account;
 use ssmgate_ssm::identity::{Caller, CallerSpec, RequestEnv};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// The endpoint's shared state.
@@ -16,6 +16,8 @@ pub struct Service {
     pub region: String,
     /// The account as IAM's authorization-details dump, rebuilt when the store changes.
     snapshot: Mutex<Option<(u64, Arc<Account>)>>,
+    /// Callers by access key, with their policies compiled and indexed, for the same generation.
+    callers: Mutex<(u64, HashMap<String, Arc<Caller>>)>,
 }
 
 /// What an access key stands for.
@@ -44,7 +46,7 @@ pub struct KeyLookup {
 
 /// A request's caller, resolved.
 pub struct Authenticated {
-    pub caller: Caller,
+    pub caller: Arc<Caller>,
     pub credential: Credential,
     pub access_key: String,
     pub env: RequestEnv,
@@ -58,6 +60,7 @@ impl Service {
             account_id: account_id.to_string(),
             region: region.to_string(),
             snapshot: Mutex::new(None),
+            callers: Mutex::new((u64::MAX, HashMap::new())),
         }
     }
 
@@ -113,6 +116,31 @@ impl Service {
             *guard = Some((generation, account.clone()));
         }
         Ok(account)
+    }
+
+    /// The caller behind `access_key`, from the cache while IAM's tables are unchanged; its
+    /// policies are compiled and indexed once, not on every call.
+    pub fn cached_caller(
+        &self,
+        access_key: &str,
+        credential: &Credential,
+    ) -> ApiResult<Arc<Caller>> {
+        let generation = self.store.generation();
+        if let Ok(guard) = self.callers.lock() {
+            if guard.0 == generation {
+                if let Some(c) = guard.1.get(access_key) {
+                    return Ok(c.clone());
+                }
+            }
+        }
+        let caller = Arc::new(self.caller(credential)?);
+        if let Ok(mut guard) = self.callers.lock() {
+            if guard.0 != generation {
+                *guard = (generation, HashMap::new());
+            }
+            guard.1.insert(access_key.to_string(), caller.clone());
+        }
+        Ok(caller)
     }
 
     /// The caller a credential stands for, with the policies in force now.

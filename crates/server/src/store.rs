@@ -80,7 +80,8 @@ const MIGRATIONS: &[&str] = &[
 /// The SQLite store.
 pub struct Store {
     conn: Mutex<Connection>,
-    /// Bumped by every write that changed a row, so that derived views know to rebuild.
+    /// Bumped by every identity write ([`Store::write`]) that changed a row, so that the views
+    /// built from IAM's tables (the account, its callers) know to rebuild.
     generation: AtomicU64,
 }
 
@@ -146,7 +147,7 @@ impl Store {
         Store::open(Path::new(":memory:"))
     }
 
-    /// How many writes have changed rows since the store was opened.
+    /// How many identity writes have changed rows since the store was opened.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
@@ -167,6 +168,16 @@ impl Store {
         if conn.total_changes() != before {
             self.generation.fetch_add(1, Ordering::AcqRel);
         }
+        Ok(out)
+    }
+
+    /// Run `f` in one immediate transaction, as [`Store::write`], for writes that leave IAM's
+    /// tables alone (STS sessions, Systems Manager's state): the identity views stay valid.
+    pub fn write_state<T>(&self, f: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
         Ok(out)
     }
 

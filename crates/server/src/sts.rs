@@ -224,7 +224,8 @@ fn assume_role(svc: &Service, who: &Authenticated, input: &Value, now: i64) -> A
         created: now,
         expires: now + duration,
     };
-    svc.store.write(|c| store::insert_session(c, &session))?;
+    svc.store
+        .write_state(|c| store::insert_session(c, &session))?;
     let mut out = json!({
         "Credentials": {
             "AccessKeyId": session.access_key, "SecretAccessKey": session.secret.as_str(),

@@ -229,7 +229,7 @@ pub fn handle(
         "DescribeAutomationExecutions" => automation::describe_automation_executions,
         _ => return None,
     };
-    Some(svc.store.write(|c| f(&call, c)))
+    Some(svc.store.write_state(|c| f(&call, c)))
 }
 
 /// ssmgate's own test hooks (`X-Amz-Target: Ssmgate.<Hook>`), for the root user only.
