@@ -91,52 +91,133 @@ pub fn ssm_error(code: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(code, 400, message)
 }
 
-/// The fleet as the SSM model reads it: instances, documents and sessions from the store.
+/// The fleet as the SSM model reads it: every instance, document and session in the store.
 pub fn fleet(conn: &Connection, svc: &Service) -> ApiResult<Fleet> {
-    let mut f = Fleet {
+    let mut f = empty_fleet(svc);
+    for i in instances::all(conn)? {
+        add_instance(conn, &mut f, i)?;
+    }
+    for d in documents::all(conn)? {
+        add_document(conn, &mut f, d)?;
+    }
+    for s in sessions::all(conn)? {
+        add_session(&mut f, s);
+    }
+    Ok(f)
+}
+
+fn empty_fleet(svc: &Service) -> Fleet {
+    Fleet {
         account: svc.account_id.clone(),
         region: svc.region.clone(),
         instances: Vec::new(),
         documents: Vec::new(),
         sessions: Vec::new(),
-    };
-    for i in instances::all(conn)? {
-        f.instances.push(ssmgate_ssm::fleet::Instance {
-            tags: crate::store::tags(conn, "instance", &i.id)?
-                .into_iter()
-                .collect(),
-            id: i.id,
-            name: i.name,
-            region: Some(i.region),
-            account: Some(i.account),
-            platform: Some(i.platform),
-        });
     }
-    for d in documents::all(conn)? {
-        f.documents.push(ssmgate_ssm::fleet::Document {
-            tags: crate::store::tags(conn, "document", &d.name)?
-                .into_iter()
-                .collect(),
-            owner: Some(d.owner.clone()),
-            document_type: Some(d.doc_type.clone()),
-            name: d.name,
-        });
+}
+
+fn add_instance(conn: &Connection, f: &mut Fleet, i: instances::InstanceRow) -> ApiResult<()> {
+    f.instances.push(ssmgate_ssm::fleet::Instance {
+        tags: crate::store::tags(conn, "instance", &i.id)?
+            .into_iter()
+            .collect(),
+        id: i.id,
+        name: i.name,
+        region: Some(i.region),
+        account: Some(i.account),
+        platform: Some(i.platform),
+    });
+    Ok(())
+}
+
+fn add_document(conn: &Connection, f: &mut Fleet, d: documents::DocumentRow) -> ApiResult<()> {
+    f.documents.push(ssmgate_ssm::fleet::Document {
+        tags: crate::store::tags(conn, "document", &d.name)?
+            .into_iter()
+            .collect(),
+        owner: Some(d.owner.clone()),
+        document_type: Some(d.doc_type.clone()),
+        name: d.name,
+    });
+    Ok(())
+}
+
+fn add_session(f: &mut Fleet, s: sessions::SessionRow) {
+    f.sessions.push(ssmgate_ssm::fleet::Session {
+        id: s.id,
+        // The model asks for the owner's user id through a lookup; the store keeps it.
+        owner: s.owner_userid,
+        target: s.target,
+        status: Some(s.status),
+    });
+}
+
+/// Only what `op`'s checks read: its instances, documents and session, so that a call costs
+/// the same whatever the size of the store. Tag targets read every instance.
+fn fleet_for(conn: &Connection, svc: &Service, op: &Operation) -> ApiResult<Fleet> {
+    use Operation::*;
+    let mut f = empty_fleet(svc);
+    let mut instance_ids: Vec<&str> = Vec::new();
+    let mut document_names: Vec<&str> = Vec::new();
+    match op {
+        SendCommand {
+            instance_ids: ids,
+            targets,
+            document_name,
+            ..
+        } => {
+            if !targets.is_empty() {
+                return fleet(conn, svc);
+            }
+            instance_ids.extend(ids.iter().map(String::as_str));
+            document_names.push(document_name);
+        }
+        StartSession {
+            target,
+            document_name,
+        } => {
+            instance_ids.push(target);
+            document_names.extend(document_name.as_deref());
+        }
+        GetConnectionStatus { target } => instance_ids.push(target),
+        TerminateSession { session_id } | ResumeSession { session_id } => {
+            if let Some(s) = sessions::get(conn, session_id)? {
+                add_session(&mut f, s);
+            }
+        }
+        CreateDocument { name, .. }
+        | GetDocument { name }
+        | DescribeDocument { name }
+        | UpdateDocument { name }
+        | UpdateDocumentDefaultVersion { name }
+        | DeleteDocument { name }
+        | ListDocumentVersions { name }
+        | DescribeDocumentParameters { name } => document_names.push(name),
+        StartAutomationExecution { document_name, .. } => document_names.push(document_name),
+        AddTagsToResource { resource_id, .. }
+        | RemoveTagsFromResource { resource_id, .. }
+        | ListTagsForResource { resource_id, .. } => {
+            instance_ids.push(resource_id);
+            document_names.push(resource_id);
+        }
+        _ => {}
     }
-    for s in sessions::all(conn)? {
-        f.sessions.push(ssmgate_ssm::fleet::Session {
-            id: s.id,
-            // The model asks for the owner's user id through a lookup; the store keeps it.
-            owner: s.owner_userid,
-            target: s.target,
-            status: Some(s.status),
-        });
+    for id in instance_ids {
+        if let Some(i) = instances::get(conn, id)? {
+            add_instance(conn, &mut f, i)?;
+        }
+    }
+    for name in document_names {
+        if let Some(d) = documents::get(conn, name)? {
+            add_document(conn, &mut f, d)?;
+        }
     }
     Ok(f)
 }
 
 /// Authorize `op` as Systems Manager does; `AccessDeniedException` in AWS's words if refused.
 pub fn authorize(call: &SsmCall<'_>, conn: &Connection, op: &Operation) -> ApiResult<Outcome> {
-    let fleet = fleet(conn, call.svc)?;
+    let fleet = fleet_for(conn, call.svc, op)?;
     let plan = ssmgate_ssm::plan::plan(op, &call.who.caller, &fleet, &|owner| {
         Some(owner.to_string())
     });

@@ -50,7 +50,8 @@ pub fn all(conn: &Connection) -> ApiResult<Vec<SessionRow>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn get(conn: &Connection, id: &str) -> ApiResult<Option<SessionRow>> {
+/// A session by id.
+pub fn get(conn: &Connection, id: &str) -> ApiResult<Option<SessionRow>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM ssm_sessions WHERE id = ?1"),
