@@ -40,16 +40,15 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         let mut ascii = Vec::new();
-        let mut line_ascii = true;
-        for (i, b) in text.bytes().enumerate() {
-            line_ascii &= b.is_ascii();
-            if b == b'\n' {
-                line_starts.push(i + 1);
-                ascii.push(line_ascii);
-                line_ascii = true;
+        let mut start = 0;
+        // Line by line, so that the ASCII test runs a word at a time.
+        for line in text.as_bytes().split(|&b| b == b'\n') {
+            ascii.push(line.is_ascii());
+            start += line.len() + 1;
+            if start <= text.len() {
+                line_starts.push(start);
             }
         }
-        ascii.push(line_ascii);
         LineIndex { line_starts, ascii }
     }
 

@@ -102,12 +102,26 @@ fn parse_one(s: &str, start: usize) -> Result<VariableRef, VariableSyntaxError> 
 }
 
 /// Every `${...}` in `s`: the valid variables and the malformed ones.
+/// The byte offset of the next `${` at or after `from`.
+fn next_variable(s: &str, from: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = from;
+    while let Some(p) = bytes.get(i..)?.iter().position(|&b| b == b'$') {
+        let at = i + p;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
 pub fn scan(s: &str) -> (Vec<VariableRef>, Vec<VariableSyntaxError>) {
     let mut refs = Vec::new();
     let mut errors = Vec::new();
     let mut from = 0;
-    while let Some(i) = s.get(from..).and_then(|r| r.find("${")) {
-        let start = from + i;
+    // Most strings hold no `$`: one byte scan, no searcher set up.
+    while let Some(start) = next_variable(s, from) {
         match parse_one(s, start) {
             Ok(r) => {
                 from = r.end;
@@ -125,6 +139,15 @@ pub fn scan(s: &str) -> (Vec<VariableRef>, Vec<VariableSyntaxError>) {
 /// Compile `s` into tokens. With `variables` false, `${...}` is literal text (Version 2008-10-17
 /// or no Version); malformed variables are always literal text.
 pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Vec<Token> {
+    // The common case, a plain literal: one token, no scanning machinery.
+    let special = |b: &u8| *b == b'$' || (wildcards == Wildcards::On && (*b == b'*' || *b == b'?'));
+    if !s.as_bytes().iter().any(special) {
+        return if s.is_empty() {
+            Vec::new()
+        } else {
+            vec![Token::Text(s.to_string())]
+        };
+    }
     let mut out: Vec<Token> = Vec::new();
     let mut push_text = |out: &mut Vec<Token>, t: &str| {
         if t.is_empty() {
