@@ -20,6 +20,9 @@ pub struct Service {
     callers: Mutex<(u64, HashMap<String, Arc<Caller>>)>,
 }
 
+/// Callers kept compiled at once; past this the cache starts again.
+const MAX_CACHED_CALLERS: usize = 10_000;
+
 /// What an access key stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
@@ -135,7 +138,8 @@ impl Service {
         }
         let caller = Arc::new(self.caller(credential)?);
         if let Ok(mut guard) = self.callers.lock() {
-            if guard.0 != generation {
+            // A new generation, or many role sessions since the last: start again.
+            if guard.0 != generation || guard.1.len() >= MAX_CACHED_CALLERS {
                 *guard = (generation, HashMap::new());
             }
             guard.1.insert(access_key.to_string(), caller.clone());
