@@ -189,38 +189,18 @@ pub fn invalid_client_token() -> ApiError {
     )
 }
 
-/// Extra request keys of one authorization check.
-pub type Keys<'a> = &'a [(String, Vec<String>)];
-
-/// May `who` do `action` on `resource` with the extra keys? AccessDenied in AWS's words if not.
+/// May `who` do `action` on `resource` with `keys` (the call's own request keys) laid over the
+/// caller's? AccessDenied in AWS's words if not.
 pub fn authorize(
     who: &Authenticated,
     action: &str,
     resource: &str,
-    keys: Keys<'_>,
+    keys: &Context,
 ) -> ApiResult<()> {
     let base = who.caller.global_context(&who.env);
-    let mut top = Context::new();
-    for (k, vs) in keys {
-        match vs.as_slice() {
-            // aws:TagKeys is a list even with one key: ForAllValues/ForAnyValue read it as one.
-            [one] if k != "aws:TagKeys" => {
-                top.set(k, one.clone());
-            }
-            many => {
-                top.insert(
-                    k,
-                    ssmgate_policy::ContextValue {
-                        values: many.iter().map(ssmgate_policy::Scalar::new).collect(),
-                        multivalued: true,
-                    },
-                );
-            }
-        }
-    }
     let principal = who.caller.principal();
     let req = Request::new(action, resource, &base)
-        .with_overlay(&top)
+        .with_overlay(keys)
         .with_principal(&principal);
     let verdict = who.caller.prepared().evaluate(&req);
     if verdict.decision == Decision::Allowed {
@@ -238,31 +218,26 @@ pub fn authorize(
     Err(ApiError::new("AccessDenied", 403, message))
 }
 
-/// Tag keys as the request keys `aws:RequestTag/K` and `aws:TagKeys`.
-pub fn request_tag_keys(tags: &[(String, String)]) -> Vec<(String, Vec<String>)> {
-    let mut keys: Vec<(String, Vec<String>)> = tags
-        .iter()
-        .map(|(k, v)| (format!("aws:RequestTag/{k}"), vec![v.clone()]))
-        .collect();
-    if !tags.is_empty() {
-        keys.push((
-            "aws:TagKeys".into(),
-            tags.iter().map(|(k, _)| k.clone()).collect(),
-        ));
+/// Add the request's tags: `aws:RequestTag/K` each, and the list `aws:TagKeys`.
+pub fn request_tags(keys: &mut Context, tags: &[(String, String)]) {
+    for (k, v) in tags {
+        keys.set(&format!("aws:RequestTag/{k}"), v.clone());
     }
-    keys
+    if !tags.is_empty() {
+        keys.set_list("aws:TagKeys", tags.iter().map(|(k, _)| k.clone()));
+    }
 }
 
-/// A resource's tags as `aws:ResourceTag/K` and `iam:ResourceTag/K`.
-pub fn resource_tag_keys(
+/// Add a resource's tags as `aws:ResourceTag/K` and `iam:ResourceTag/K`.
+pub fn resource_tags(
+    keys: &mut Context,
     conn: &Connection,
     kind: &str,
     owner: &str,
-) -> ApiResult<Vec<(String, Vec<String>)>> {
-    let mut out = Vec::new();
+) -> ApiResult<()> {
     for (k, v) in store::tags(conn, kind, owner)? {
-        out.push((format!("aws:ResourceTag/{k}"), vec![v.clone()]));
-        out.push((format!("iam:ResourceTag/{k}"), vec![v]));
+        keys.set(&format!("aws:ResourceTag/{k}"), v.clone());
+        keys.set(&format!("iam:ResourceTag/{k}"), v);
     }
-    Ok(out)
+    Ok(())
 }

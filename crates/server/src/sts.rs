@@ -3,7 +3,7 @@
 use crate::error::{ApiError, ApiResult};
 use crate::iam::policies::check_identity_policy;
 use crate::ids;
-use crate::service::{request_tag_keys, Authenticated, Credential, Service};
+use crate::service::{request_tags, Authenticated, Credential, Service};
 use crate::store::{self, Kind, SessionRow};
 use serde_json::{json, Value};
 use ssmgate_policy::{
@@ -26,14 +26,6 @@ fn trust_check(
     base: &Context,
     top: &Context,
 ) -> ApiResult<()> {
-    let own = PolicySet {
-        identity: who.caller.policies.identity.clone(),
-        boundary: who.caller.policies.boundary.clone(),
-        session: who.caller.policies.session.clone(),
-        ..PolicySet::default()
-    };
-    let mut full = own.clone();
-    full.resource.extend(trust.cloned());
     let trust_only = PolicySet {
         resource: trust.cloned().into_iter().collect(),
         ..PolicySet::default()
@@ -45,12 +37,10 @@ fn trust_check(
         role_arn: None,
         ..principal.clone()
     };
-    let eval = |set: &PolicySet, p: &ssmgate_policy::Principal| {
-        set.evaluate(
-            &Request::new(action, role_arn, base)
-                .with_overlay(top)
-                .with_principal(p),
-        )
+    let request = |p| {
+        Request::new(action, role_arn, base)
+            .with_overlay(top)
+            .with_principal(p)
     };
     let refuse = |verdict: &ssmgate_policy::Verdict| {
         let message = verdict
@@ -63,11 +53,16 @@ fn trust_check(
             });
         ApiError::new("AccessDenied", 403, message)
     };
-    let verdict = eval(&full, &principal);
-    if verdict.decision == Decision::ExplicitDeny {
-        return Err(refuse(&verdict));
+    // The caller's own policies (identity, boundary, session), indexed once per caller.
+    let own = who.caller.prepared().evaluate(&request(&principal));
+    let trusted = trust_only.evaluate(&request(&principal));
+    // An explicit deny in either wins.
+    for verdict in [&own, &trusted] {
+        if verdict.decision == Decision::ExplicitDeny {
+            return Err(refuse(verdict));
+        }
     }
-    if eval(&trust_only, &principal).decision != Decision::Allowed {
+    if trusted.decision != Decision::Allowed {
         return Err(ApiError::new(
             "AccessDenied",
             403,
@@ -77,12 +72,11 @@ fn trust_check(
             ),
         ));
     }
-    if eval(&trust_only, &unaccounted).decision == Decision::Allowed {
+    if trust_only.evaluate(&request(&unaccounted)).decision == Decision::Allowed {
         return Ok(());
     }
-    let verdict = eval(&own, &principal);
-    if verdict.decision != Decision::Allowed {
-        return Err(refuse(&verdict));
+    if own.decision != Decision::Allowed {
+        return Err(refuse(&own));
     }
     Ok(())
 }
@@ -186,19 +180,7 @@ fn assume_role(svc: &Service, who: &Authenticated, input: &Value, now: i64) -> A
     if let Some(x) = s("SourceIdentity") {
         top.set("sts:SourceIdentity", x);
     }
-    for (k, v) in request_tag_keys(&tags) {
-        if k == "aws:TagKeys" {
-            top.insert(
-                &k,
-                ssmgate_policy::ContextValue {
-                    values: v.iter().map(ssmgate_policy::Scalar::new).collect(),
-                    multivalued: true,
-                },
-            );
-        } else if let Some(one) = v.into_iter().next() {
-            top.set(&k, one);
-        }
-    }
+    request_tags(&mut top, &tags);
     let mut actions = vec!["sts:AssumeRole"];
     if !tags.is_empty() {
         // "the sts:TagSession permission" is needed to pass session tags.

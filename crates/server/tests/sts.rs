@@ -67,8 +67,9 @@ fn get_caller_identity_needs_no_permission_even_under_explicit_deny() {
     assert_eq!(xml(&body, "Arn").unwrap(), "arn:aws:iam::123456789012:root");
 }
 
-/// Same account: a trust policy that names the account lets in callers whose own policies allow
-/// sts:AssumeRole; the session then has the role's permissions, not the caller's.
+/// A trust policy that names the account delegates to it: "the administrator must also attach
+/// an identity-based policy that allows the user to assume the role". The session then has the
+/// role's permissions, not the caller's.
 #[test]
 fn assume_role_needs_the_trust_policy_and_the_callers_permission() {
     let e = Endpoint::new();
@@ -257,4 +258,24 @@ fn a_duration_beyond_the_roles_maximum_is_refused() {
         message,
         "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
     );
+}
+
+/// "An explicit deny in any of these policies overrides the allow": a Deny in the trust policy
+/// refuses even a caller whose own policies allow sts:AssumeRole.
+#[test]
+fn an_explicit_deny_in_the_trust_policy_wins() {
+    let e = Endpoint::new();
+    let trust = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"},
+        {"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole"}]}"#;
+    role(&e, "ops", trust, None);
+    let alice = e.user("alice", Some(ALLOW_ASSUME));
+    let (code, message) = assume(&e, &alice, &[]).unwrap_err();
+    assert_eq!(code, "AccessDenied");
+    assert!(
+        message.ends_with("with an explicit deny in a resource-based policy"),
+        "{message}"
+    );
+    let bob = e.user("bob", Some(ALLOW_ASSUME));
+    assert!(assume(&e, &bob, &[]).is_ok());
 }

@@ -229,6 +229,11 @@ pub fn account_details(conn: &Connection, _account_id: &str) -> ApiResult<Value>
 
 /// GetAccountAuthorizationDetails.
 pub fn get_account_authorization_details(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    authorize(call.who, "iam:GetAccountAuthorizationDetails", "*", &[])?;
+    authorize(
+        call.who,
+        "iam:GetAccountAuthorizationDetails",
+        "*",
+        &ssmgate_policy::Context::new(),
+    )?;
     details(conn, &call.strings("Filter"))
 }

@@ -4,10 +4,11 @@ use super::details::entity_json;
 use super::{page, policies::check_trust_policy, tag_list, under_prefix, Call};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::service::{authorize, request_tag_keys, resource_tag_keys};
+use crate::service::{authorize, request_tags, resource_tags};
 use crate::store::{self, Entity, Kind};
 use rusqlite::Connection;
 use serde_json::{json, Value};
+use ssmgate_policy::Context;
 
 /// "Tags per IAM user/role: 50".
 const MAX_TAGS: usize = 50;
@@ -41,11 +42,10 @@ fn authorize_on(
     name: &str,
 ) -> ApiResult<()> {
     let arn = target_arn(call, conn, kind, name)?;
-    let keys = if kind == Kind::Group {
-        Vec::new()
-    } else {
-        resource_tag_keys(conn, kind.as_str(), name)?
-    };
+    let mut keys = Context::new();
+    if kind != Kind::Group {
+        resource_tags(&mut keys, conn, kind.as_str(), name)?;
+    }
     authorize(call.who, action, &arn, &keys)
 }
 
@@ -60,10 +60,11 @@ fn create(
     let path = call.opt("Path").unwrap_or_else(|| "/".into());
     let arn = call.arn(kind.as_str(), &path, &name);
     let tags = call.tags();
-    let mut keys = request_tag_keys(&tags);
+    let mut keys = Context::new();
+    request_tags(&mut keys, &tags);
     let boundary = call.opt("PermissionsBoundary");
     if let Some(b) = &boundary {
-        keys.push(("iam:PermissionsBoundary".into(), vec![b.clone()]));
+        keys.set("iam:PermissionsBoundary", b.clone());
     }
     authorize(call.who, &format!("iam:Create{}", title(kind)), &arn, &keys)?;
     if store::entity(conn, kind, &name)?.is_some() {
@@ -146,7 +147,7 @@ fn list(call: &Call<'_>, conn: &Connection, kind: Kind, key: &str) -> ApiResult<
         call.who,
         &format!("iam:List{}s", title(kind)),
         &resource,
-        &[],
+        &Context::new(),
     )?;
     let mut items = Vec::new();
     for e in store::entities(conn, kind)? {
@@ -195,8 +196,9 @@ fn tag(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> ApiRes
     let name = call.req(name_key)?;
     let tags = call.tags();
     let arn = target_arn(call, conn, kind, &name)?;
-    let mut keys = resource_tag_keys(conn, kind.as_str(), &name)?;
-    keys.extend(request_tag_keys(&tags));
+    let mut keys = Context::new();
+    resource_tags(&mut keys, conn, kind.as_str(), &name)?;
+    request_tags(&mut keys, &tags);
     authorize(call.who, &format!("iam:Tag{}", title(kind)), &arn, &keys)?;
     let e = existing(conn, kind, &name)?;
     let mut all: std::collections::BTreeMap<String, String> =
@@ -218,8 +220,9 @@ fn untag(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> ApiR
     let name = call.req(name_key)?;
     let keys_removed = call.strings("TagKeys");
     let arn = target_arn(call, conn, kind, &name)?;
-    let mut keys = resource_tag_keys(conn, kind.as_str(), &name)?;
-    keys.push(("aws:TagKeys".into(), keys_removed.clone()));
+    let mut keys = Context::new();
+    resource_tags(&mut keys, conn, kind.as_str(), &name)?;
+    keys.set_list("aws:TagKeys", keys_removed.iter().cloned());
     authorize(call.who, &format!("iam:Untag{}", title(kind)), &arn, &keys)?;
     let e = existing(conn, kind, &name)?;
     store::remove_tags(conn, kind.as_str(), &e.name, &keys_removed)?;

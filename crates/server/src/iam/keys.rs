@@ -4,7 +4,7 @@ use super::entities::{existing, subject_user};
 use super::{page, Call};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::service::{authorize, resource_tag_keys};
+use crate::service::{authorize, resource_tags};
 use crate::store::{self, AccessKeyRow, Kind};
 use rusqlite::Connection;
 use serde_json::{json, Value};
@@ -24,13 +24,14 @@ fn authorize_subject(
                 Some(e) => e.arn,
                 None => call.arn("user", "/", &name),
             };
-            let keys = resource_tag_keys(conn, "user", &name)?;
+            let mut keys = ssmgate_policy::Context::new();
+            resource_tags(&mut keys, conn, "user", &name)?;
             authorize(call.who, action, &arn, &keys)?;
             Ok(Some(existing(conn, Kind::User, &name)?.name))
         }
         None => {
             let arn = format!("arn:aws:iam::{}:root", call.svc.account_id);
-            authorize(call.who, action, &arn, &[])?;
+            authorize(call.who, action, &arn, &ssmgate_policy::Context::new())?;
             Ok(None)
         }
     }

@@ -6,10 +6,11 @@ use super::entities::existing;
 use super::{encode_document, page, under_prefix, Call};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::service::{authorize, request_tag_keys, resource_tag_keys};
+use crate::service::{authorize, request_tags, resource_tags};
 use crate::store::{self, Kind, ManagedPolicyRow};
 use rusqlite::Connection;
 use serde_json::{json, Value};
+use ssmgate_policy::Context;
 use ssmgate_policy::{parse_policy, PolicyKind};
 
 /// "Managed policy size: 6,144 characters" (whitespace not counted).
@@ -83,11 +84,11 @@ fn authorize_entity(
     action: &str,
     kind: Kind,
     name: &str,
-    mut keys: Vec<(String, Vec<String>)>,
+    mut keys: Context,
 ) -> ApiResult<String> {
     let arn = entity_arn(call, conn, kind, name)?;
     if kind != Kind::Group {
-        keys.extend(resource_tag_keys(conn, kind.as_str(), name)?);
+        resource_tags(&mut keys, conn, kind.as_str(), name)?;
     }
     authorize(call.who, action, &arn, &keys)?;
     Ok(existing(conn, kind, name)?.name)
@@ -112,7 +113,7 @@ fn put_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value
         &format!("iam:Put{word}Policy"),
         kind,
         &owner,
-        Vec::new(),
+        Context::new(),
     )?;
     check_identity_policy(&doc)?;
     let others: usize = store::inline_policies(conn, kind, &owner)?
@@ -141,7 +142,7 @@ fn get_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value
         &format!("iam:Get{word}Policy"),
         kind,
         &owner,
-        Vec::new(),
+        Context::new(),
     )?;
     let doc = store::inline_policies(conn, kind, &owner)?
         .into_iter()
@@ -165,7 +166,7 @@ fn list_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Valu
         &format!("iam:List{word}Policies"),
         kind,
         &owner,
-        Vec::new(),
+        Context::new(),
     )?;
     let names = store::inline_policies(conn, kind, &owner)?
         .into_iter()
@@ -184,7 +185,7 @@ fn delete_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Va
         &format!("iam:Delete{word}Policy"),
         kind,
         &owner,
-        Vec::new(),
+        Context::new(),
     )?;
     if !store::delete_inline_policy(conn, kind, &owner, &name)? {
         return Err(ApiError::no_such_entity(format!(
@@ -247,7 +248,9 @@ pub fn create_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let path = call.opt("Path").unwrap_or_else(|| "/".into());
     let arn = call.arn("policy", &path, &name);
     let tags = call.tags();
-    authorize(call.who, "iam:CreatePolicy", &arn, &request_tag_keys(&tags))?;
+    let mut keys = Context::new();
+    request_tags(&mut keys, &tags);
+    authorize(call.who, "iam:CreatePolicy", &arn, &keys)?;
     if store::policies(conn)?
         .iter()
         .any(|p| p.name.eq_ignore_ascii_case(&name))
@@ -283,7 +286,7 @@ fn customer_policy(conn: &Connection, arn: &str) -> ApiResult<ManagedPolicyRow> 
 
 pub fn get_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let arn = call.req("PolicyArn")?;
-    authorize(call.who, "iam:GetPolicy", &arn, &[])?;
+    authorize(call.who, "iam:GetPolicy", &arn, &Context::new())?;
     if let Some(m) = ssmgate_catalog::catalog().managed_policy(&arn) {
         return Ok(json!({"Policy": aws_policy_json(conn, m)?}));
     }
@@ -292,7 +295,7 @@ pub fn get_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
 }
 
 pub fn list_policies(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    authorize(call.who, "iam:ListPolicies", "*", &[])?;
+    authorize(call.who, "iam:ListPolicies", "*", &Context::new())?;
     let scope = call.opt("Scope").unwrap_or_else(|| "All".into());
     let only_attached = call.flag("OnlyAttached").unwrap_or(false);
     let mut items = Vec::new();
@@ -320,7 +323,7 @@ pub fn list_policies(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
 
 pub fn delete_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let arn = call.req("PolicyArn")?;
-    authorize(call.who, "iam:DeletePolicy", &arn, &[])?;
+    authorize(call.who, "iam:DeletePolicy", &arn, &Context::new())?;
     let p = customer_policy(conn, &arn)?;
     if !store::attached_to(conn, &arn)?.is_empty() {
         return Err(ApiError::delete_conflict(
@@ -343,7 +346,7 @@ fn version_json(id: &str, doc: &str, created: i64, default: &str) -> Value {
 pub fn create_policy_version(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let arn = call.req("PolicyArn")?;
     let doc = call.req("PolicyDocument")?;
-    authorize(call.who, "iam:CreatePolicyVersion", &arn, &[])?;
+    authorize(call.who, "iam:CreatePolicyVersion", &arn, &Context::new())?;
     let p = customer_policy(conn, &arn)?;
     if store::policy_versions(conn, &arn)?.len() >= MAX_VERSIONS {
         return Err(ApiError::limit_exceeded(
@@ -365,7 +368,7 @@ pub fn create_policy_version(call: &Call<'_>, conn: &Connection) -> ApiResult<Va
 pub fn get_policy_version(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let arn = call.req("PolicyArn")?;
     let version = call.req("VersionId")?;
-    authorize(call.who, "iam:GetPolicyVersion", &arn, &[])?;
+    authorize(call.who, "iam:GetPolicyVersion", &arn, &Context::new())?;
     let missing = || {
         ApiError::no_such_entity(format!(
             "Policy {arn} version {version} does not exist or is not attachable."
@@ -389,7 +392,7 @@ pub fn get_policy_version(call: &Call<'_>, conn: &Connection) -> ApiResult<Value
 
 pub fn list_policy_versions(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let arn = call.req("PolicyArn")?;
-    authorize(call.who, "iam:ListPolicyVersions", &arn, &[])?;
+    authorize(call.who, "iam:ListPolicyVersions", &arn, &Context::new())?;
     if let Some(m) = ssmgate_catalog::catalog().managed_policy(&arn) {
         let mut v = version_json(&m.version_id, m.document, 1_420_070_400, &m.version_id);
         if let Some(o) = v.as_object_mut() {
@@ -410,7 +413,7 @@ pub fn list_policy_versions(call: &Call<'_>, conn: &Connection) -> ApiResult<Val
 pub fn delete_policy_version(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let arn = call.req("PolicyArn")?;
     let version = call.req("VersionId")?;
-    authorize(call.who, "iam:DeletePolicyVersion", &arn, &[])?;
+    authorize(call.who, "iam:DeletePolicyVersion", &arn, &Context::new())?;
     let p = customer_policy(conn, &arn)?;
     if p.default_version == version {
         return Err(ApiError::delete_conflict(
@@ -428,7 +431,12 @@ pub fn delete_policy_version(call: &Call<'_>, conn: &Connection) -> ApiResult<Va
 pub fn set_default_policy_version(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let arn = call.req("PolicyArn")?;
     let version = call.req("VersionId")?;
-    authorize(call.who, "iam:SetDefaultPolicyVersion", &arn, &[])?;
+    authorize(
+        call.who,
+        "iam:SetDefaultPolicyVersion",
+        &arn,
+        &Context::new(),
+    )?;
     let p = customer_policy(conn, &arn)?;
     if !store::policy_versions(conn, &arn)?
         .iter()
@@ -452,7 +460,8 @@ fn attachment(
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let arn = call.req("PolicyArn")?;
-    let keys = vec![("iam:PolicyARN".to_string(), vec![arn.clone()])];
+    let mut keys = Context::new();
+    keys.set("iam:PolicyARN", arn.clone());
     let action = format!("iam:{verb}{word}Policy");
     let owner = authorize_entity(call, conn, &action, kind, &owner, keys)?;
     Ok((owner, arn))
@@ -491,7 +500,7 @@ fn list_attached(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Va
         &format!("iam:ListAttached{word}Policies"),
         kind,
         &owner,
-        Vec::new(),
+        Context::new(),
     )?;
     let Value::Array(items) = attached_list(conn, kind, &owner)? else {
         return Ok(json!({}));
@@ -529,7 +538,7 @@ pub fn list_attached_role_policies(call: &Call<'_>, conn: &Connection) -> ApiRes
 
 pub fn list_entities_for_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let arn = call.req("PolicyArn")?;
-    authorize(call.who, "iam:ListEntitiesForPolicy", &arn, &[])?;
+    authorize(call.who, "iam:ListEntitiesForPolicy", &arn, &Context::new())?;
     require_policy(conn, &arn)?;
     let (mut users, mut groups, mut roles) = (Vec::new(), Vec::new(), Vec::new());
     for (kind, owner) in store::attached_to(conn, &arn)? {
@@ -555,7 +564,8 @@ fn put_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Val
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let arn = call.req("PermissionsBoundary")?;
-    let keys = vec![("iam:PermissionsBoundary".to_string(), vec![arn.clone()])];
+    let mut keys = Context::new();
+    keys.set("iam:PermissionsBoundary", arn.clone());
     let owner = authorize_entity(
         call,
         conn,
@@ -573,9 +583,10 @@ fn delete_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let current = store::entity(conn, kind, &owner)?.and_then(|e| e.boundary);
-    let keys = current
-        .map(|b| vec![("iam:PermissionsBoundary".to_string(), vec![b])])
-        .unwrap_or_default();
+    let mut keys = Context::new();
+    if let Some(b) = current {
+        keys.set("iam:PermissionsBoundary", b);
+    }
     let owner = authorize_entity(
         call,
         conn,

@@ -27,14 +27,24 @@ fn answer(
 }
 
 pub fn simulate_custom_policy(call: &Call<'_>, _conn: &Connection) -> ApiResult<Value> {
-    authorize(call.who, "iam:SimulateCustomPolicy", "*", &[])?;
+    authorize(
+        call.who,
+        "iam:SimulateCustomPolicy",
+        "*",
+        &ssmgate_policy::Context::new(),
+    )?;
     let req = request(call.input)?;
     answer(simulate_with(&req, Vec::new(), Vec::new(), None))
 }
 
 pub fn simulate_principal_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let source = call.req("PolicySourceArn")?;
-    authorize(call.who, "iam:SimulatePrincipalPolicy", &source, &[])?;
+    authorize(
+        call.who,
+        "iam:SimulatePrincipalPolicy",
+        &source,
+        &ssmgate_policy::Context::new(),
+    )?;
     let not_found =
         || ApiError::no_such_entity(format!("The principal with ARN {source} cannot be found."));
     let resource = ssmgate_policy::arn::split(&source)
