@@ -51,21 +51,23 @@ pub fn describe_instances(
     pairs: &[(String, String)],
     request_id: &str,
 ) -> Result<String, ApiError> {
-    let base = who.caller.global_context(&who.env);
-    let principal = who.caller.principal();
-    let req = ssmgate_policy::Request::new("ec2:DescribeInstances", "*", &base)
-        .with_principal(&principal);
-    let verdict = who.caller.prepared().evaluate(&req);
-    if verdict.decision != ssmgate_policy::Decision::Allowed {
-        let why = verdict
-            .denial_message(&who.caller.arn, "ec2:DescribeInstances", None)
-            .unwrap_or_default();
-        return Err(ApiError::new(
+    // EC2 words a refusal its own way around the same sentence.
+    crate::service::authorize(
+        who,
+        "ec2:DescribeInstances",
+        "*",
+        &ssmgate_policy::Context::new(),
+    )
+    .map_err(|e| {
+        ApiError::new(
             "UnauthorizedOperation",
             403,
-            format!("You are not authorized to perform this operation. {why}"),
-        ));
-    }
+            format!(
+                "You are not authorized to perform this operation. {}",
+                e.message
+            ),
+        )
+    })?;
     let wanted = numbered(pairs, "InstanceId.");
     let filters = filters(pairs);
     let rows = svc.store.read(|c| {

@@ -84,6 +84,44 @@ pub fn check_allowed(
     caller.prepared().evaluate(&req).decision == Decision::Allowed
 }
 
+/// A call's answer without traces: what the endpoint needs on every call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The `AccessDeniedException` message, when the call is refused.
+    pub denial: Option<String>,
+    /// For a targeted command: instances whose invocation is refused while the call goes on.
+    pub denied_targets: Vec<String>,
+}
+
+/// The same answer as [`authorize`], through the caller's index and without tracing.
+pub fn decide(caller: &Caller, plan: &Plan, env: &RequestEnv) -> Answer {
+    let base = caller.global_context(env);
+    let principal = caller.principal();
+    let mut out = Answer {
+        denial: None,
+        denied_targets: Vec::new(),
+    };
+    for check in &plan.checks {
+        let top = overlay(check);
+        let req = Request::new(&check.action, &check.resource, &base)
+            .with_overlay(&top)
+            .with_principal(&principal);
+        let verdict = caller.prepared().evaluate(&req);
+        if verdict.decision == Decision::Allowed {
+            continue;
+        }
+        match &check.target {
+            Some(t) => out.denied_targets.push(t.clone()),
+            None if out.denial.is_none() => {
+                let resource = (check.resource != "*").then_some(check.resource.as_str());
+                out.denial = verdict.denial_message(&caller.arn, &check.action, resource);
+            }
+            None => {}
+        }
+    }
+    out
+}
+
 /// Authorize `plan` for `caller` in `env`.
 pub fn authorize(caller: &Caller, plan: &Plan, env: &RequestEnv) -> Outcome {
     let base = caller.global_context(env);

@@ -75,7 +75,15 @@ fn call(account: &Account, fleet: &Fleet, who: &str, cli: &str) -> Result<(), St
         now: 1_764_000_000,
         mfa: false,
     };
-    let outcome = authorize(&caller, &plan(&op, &caller, fleet, &owner), &env);
+    let plan = plan(&op, &caller, fleet, &owner);
+    let outcome = authorize(&caller, &plan, &env);
+    // The endpoint's untraced path gives the same answer, word for word.
+    let fast = ssmgate_ssm::authorize::decide(&caller, &plan, &env);
+    assert_eq!(
+        (&fast.denial, &fast.denied_targets),
+        (&outcome.denial, &outcome.denied_targets),
+        "{cli}"
+    );
     match outcome.denial {
         None => Ok(()),
         Some(m) => Err(m),

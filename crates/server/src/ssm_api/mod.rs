@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::service::{Authenticated, Service};
 use rusqlite::Connection;
 use serde_json::{json, Map, Value};
-use ssmgate_ssm::authorize::Outcome;
+use ssmgate_ssm::authorize::Answer;
 use ssmgate_ssm::fleet::Fleet;
 use ssmgate_ssm::operation::Operation;
 use std::collections::BTreeMap;
@@ -216,12 +216,12 @@ fn fleet_for(conn: &Connection, svc: &Service, op: &Operation) -> ApiResult<Flee
 }
 
 /// Authorize `op` as Systems Manager does; `AccessDeniedException` in AWS's words if refused.
-pub fn authorize(call: &SsmCall<'_>, conn: &Connection, op: &Operation) -> ApiResult<Outcome> {
+pub fn authorize(call: &SsmCall<'_>, conn: &Connection, op: &Operation) -> ApiResult<Answer> {
     let fleet = fleet_for(conn, call.svc, op)?;
     let plan = ssmgate_ssm::plan::plan(op, &call.who.caller, &fleet, &|owner| {
         Some(owner.to_string())
     });
-    let outcome = ssmgate_ssm::authorize::authorize(&call.who.caller, &plan, &call.who.env);
+    let outcome = ssmgate_ssm::authorize::decide(&call.who.caller, &plan, &call.who.env);
     if let Some(message) = &outcome.denial {
         return Err(ssm_error("AccessDeniedException", message.clone()));
     }
