@@ -31,12 +31,6 @@ impl ApiError {
         }
     }
 
-    /// The same error with another HTTP status.
-    pub fn with_status(mut self, status: u16) -> ApiError {
-        self.status = status;
-        self
-    }
-
     /// `NoSuchEntity` (404).
     pub fn no_such_entity(message: impl Into<String>) -> ApiError {
         ApiError::new("NoSuchEntity", 404, message)

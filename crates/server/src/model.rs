@@ -88,16 +88,6 @@ impl ServiceModel {
     pub fn shape(&self, name: &str) -> Option<&Value> {
         self.root["shapes"].get(name)
     }
-
-    /// The HTTP status the model gives an error code, for errors the model declares.
-    pub fn error_status(&self, code: &str) -> Option<u16> {
-        let shapes = self.root["shapes"].as_object()?;
-        shapes.iter().find_map(|(name, s)| {
-            let declared = s["error"]["code"].as_str().unwrap_or(name);
-            (s["exception"].as_bool() == Some(true) && declared == code)
-                .then(|| s["error"]["httpStatusCode"].as_u64().unwrap_or(400) as u16)
-        })
-    }
 }
 
 /// A shape's member list in declaration order: (name, member shape name, wire name).

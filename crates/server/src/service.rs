@@ -173,7 +173,7 @@ impl Service {
 
 /// The account as the engine reads it, from inside a transaction.
 pub fn account_from(conn: &Connection, account_id: &str) -> ApiResult<Account> {
-    let details = crate::iam::details::account_details(conn, account_id)?;
+    let details = crate::iam::details::details(conn, &[])?;
     let mut account: Account = serde_json::from_value(details)
         .map_err(|e| ApiError::internal(format!("cannot read the account back: {e}")))?;
     account.account_id = Some(account_id.to_string());

@@ -234,15 +234,6 @@ impl Kind {
             Kind::Role => "role",
         }
     }
-
-    /// The capitalised word of IAM's messages.
-    pub fn title(self) -> &'static str {
-        match self {
-            Kind::User => "user",
-            Kind::Group => "group",
-            Kind::Role => "role",
-        }
-    }
 }
 
 /// A user, group or role.

@@ -162,8 +162,7 @@ fn assume_role(svc: &Service, who: &Authenticated, input: &Value, now: i64) -> A
     if duration > max {
         return Err(ApiError::validation(
             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-        )
-        .with_status(400));
+        ));
     }
     let trust_text = role.trust.clone().unwrap_or_default();
     let (trust, _) = CompiledPolicy::from_text_lenient(

@@ -222,11 +222,6 @@ pub fn details(conn: &Connection, filter: &[String]) -> ApiResult<Value> {
     }))
 }
 
-/// The dump the engine reads callers from.
-pub fn account_details(conn: &Connection, _account_id: &str) -> ApiResult<Value> {
-    details(conn, &[])
-}
-
 /// GetAccountAuthorizationDetails.
 pub fn get_account_authorization_details(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     authorize(

@@ -16,7 +16,7 @@ const MAX_TAGS: usize = 50;
 fn missing(kind: Kind, name: &str) -> ApiError {
     ApiError::no_such_entity(format!(
         "The {} with name {name} cannot be found.",
-        kind.title()
+        kind.as_str()
     ))
 }
 
