@@ -140,7 +140,7 @@ pub fn get_user(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     Ok(json!({"User": entity_json(conn, &e, true)?}))
 }
 
-fn list(call: &Call<'_>, conn: &Connection, kind: Kind, key: &str) -> ApiResult<Value> {
+pub fn list(call: &Call<'_>, conn: &Connection, kind: Kind, key: &str) -> ApiResult<Value> {
     let prefix = call.opt("PathPrefix").unwrap_or_else(|| "/".into());
     let resource = call.arn(kind.as_str(), &prefix, "");
     authorize(
@@ -157,10 +157,6 @@ fn list(call: &Call<'_>, conn: &Connection, kind: Kind, key: &str) -> ApiResult<
         }
     }
     page(call, key, items)
-}
-
-pub fn list_users(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list(call, conn, Kind::User, "Users")
 }
 
 pub fn delete_user(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
@@ -192,7 +188,7 @@ pub fn delete_user(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     Ok(json!({}))
 }
 
-fn tag(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> ApiResult<Value> {
+pub fn tag(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> ApiResult<Value> {
     let name = call.req(name_key)?;
     let tags = call.tags();
     let arn = target_arn(call, conn, kind, &name)?;
@@ -216,7 +212,7 @@ fn tag(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> ApiRes
     Ok(json!({}))
 }
 
-fn untag(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> ApiResult<Value> {
+pub fn untag(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> ApiResult<Value> {
     let name = call.req(name_key)?;
     let keys_removed = call.strings("TagKeys");
     let arn = target_arn(call, conn, kind, &name)?;
@@ -229,7 +225,12 @@ fn untag(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> ApiR
     Ok(json!({}))
 }
 
-fn list_tags(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> ApiResult<Value> {
+pub fn list_tags(
+    call: &Call<'_>,
+    conn: &Connection,
+    kind: Kind,
+    name_key: &str,
+) -> ApiResult<Value> {
     let name = call.req(name_key)?;
     authorize_on(
         call,
@@ -244,18 +245,6 @@ fn list_tags(call: &Call<'_>, conn: &Connection, kind: Kind, name_key: &str) -> 
         return Ok(json!({}));
     };
     page(call, "Tags", items)
-}
-
-pub fn tag_user(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    tag(call, conn, Kind::User, "UserName")
-}
-
-pub fn untag_user(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    untag(call, conn, Kind::User, "UserName")
-}
-
-pub fn list_user_tags(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list_tags(call, conn, Kind::User, "UserName")
 }
 
 pub fn create_group(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
@@ -277,10 +266,6 @@ pub fn get_group(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let mut out = page(call, "Users", users)?;
     crate::model::set(&mut out, "Group", entity_json(conn, &g, false)?);
     Ok(out)
-}
-
-pub fn list_groups(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list(call, conn, Kind::Group, "Groups")
 }
 
 pub fn delete_group(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
@@ -374,10 +359,6 @@ pub fn get_role(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     Ok(json!({"Role": role}))
 }
 
-pub fn list_roles(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list(call, conn, Kind::Role, "Roles")
-}
-
 pub fn delete_role(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
     let name = call.req("RoleName")?;
     authorize_on(call, conn, "iam:DeleteRole", Kind::Role, &name)?;
@@ -404,16 +385,4 @@ pub fn update_assume_role_policy(call: &Call<'_>, conn: &Connection) -> ApiResul
     check_trust_policy(&doc)?;
     store::update_entity(conn, Kind::Role, &e.name, "trust", &doc)?;
     Ok(json!({}))
-}
-
-pub fn tag_role(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    tag(call, conn, Kind::Role, "RoleName")
-}
-
-pub fn untag_role(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    untag(call, conn, Kind::Role, "RoleName")
-}
-
-pub fn list_role_tags(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list_tags(call, conn, Kind::Role, "RoleName")
 }

@@ -102,7 +102,7 @@ fn owner_key(kind: Kind) -> (&'static str, &'static str) {
     }
 }
 
-fn put_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+pub fn put_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let name = call.req("PolicyName")?;
@@ -132,7 +132,7 @@ fn put_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value
     Ok(json!({}))
 }
 
-fn get_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+pub fn get_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let name = call.req("PolicyName")?;
@@ -157,7 +157,7 @@ fn get_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value
     Ok(json!({key: owner, "PolicyName": name, "PolicyDocument": encode_document(&doc)}))
 }
 
-fn list_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+pub fn list_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let owner = authorize_entity(
@@ -175,7 +175,7 @@ fn list_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Valu
     page(call, "PolicyNames", names)
 }
 
-fn delete_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+pub fn delete_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let name = call.req("PolicyName")?;
@@ -194,43 +194,6 @@ fn delete_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Va
         )));
     }
     Ok(json!({}))
-}
-
-pub fn put_user_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    put_inline(call, conn, Kind::User)
-}
-pub fn get_user_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    get_inline(call, conn, Kind::User)
-}
-pub fn list_user_policies(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list_inline(call, conn, Kind::User)
-}
-pub fn delete_user_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    delete_inline(call, conn, Kind::User)
-}
-pub fn put_group_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    put_inline(call, conn, Kind::Group)
-}
-pub fn get_group_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    get_inline(call, conn, Kind::Group)
-}
-pub fn list_group_policies(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list_inline(call, conn, Kind::Group)
-}
-pub fn delete_group_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    delete_inline(call, conn, Kind::Group)
-}
-pub fn put_role_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    put_inline(call, conn, Kind::Role)
-}
-pub fn get_role_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    get_inline(call, conn, Kind::Role)
-}
-pub fn list_role_policies(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list_inline(call, conn, Kind::Role)
-}
-pub fn delete_role_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    delete_inline(call, conn, Kind::Role)
 }
 
 fn check_managed_document(doc: &str) -> ApiResult<()> {
@@ -467,7 +430,7 @@ fn attachment(
     Ok((owner, arn))
 }
 
-fn attach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+pub fn attach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     let (owner, arn) = attachment(call, conn, kind, "Attach")?;
     require_policy(conn, &arn)?;
     let current = store::attachments(conn, kind, &owner)?;
@@ -481,7 +444,7 @@ fn attach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     Ok(json!({}))
 }
 
-fn detach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+pub fn detach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     let (owner, arn) = attachment(call, conn, kind, "Detach")?;
     if !store::detach(conn, kind, &owner, &arn)? {
         return Err(ApiError::no_such_entity(format!(
@@ -491,7 +454,7 @@ fn detach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     Ok(json!({}))
 }
 
-fn list_attached(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+pub fn list_attached(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let owner = authorize_entity(
@@ -506,34 +469,6 @@ fn list_attached(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Va
         return Ok(json!({}));
     };
     page(call, "AttachedPolicies", items)
-}
-
-pub fn attach_user_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    attach(call, conn, Kind::User)
-}
-pub fn detach_user_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    detach(call, conn, Kind::User)
-}
-pub fn list_attached_user_policies(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list_attached(call, conn, Kind::User)
-}
-pub fn attach_group_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    attach(call, conn, Kind::Group)
-}
-pub fn detach_group_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    detach(call, conn, Kind::Group)
-}
-pub fn list_attached_group_policies(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list_attached(call, conn, Kind::Group)
-}
-pub fn attach_role_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    attach(call, conn, Kind::Role)
-}
-pub fn detach_role_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    detach(call, conn, Kind::Role)
-}
-pub fn list_attached_role_policies(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    list_attached(call, conn, Kind::Role)
 }
 
 pub fn list_entities_for_policy(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
@@ -560,7 +495,7 @@ pub fn list_entities_for_policy(call: &Call<'_>, conn: &Connection) -> ApiResult
     )
 }
 
-fn put_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+pub fn put_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let arn = call.req("PermissionsBoundary")?;
@@ -579,7 +514,7 @@ fn put_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Val
     Ok(json!({}))
 }
 
-fn delete_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+pub fn delete_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
     let (key, word) = owner_key(kind);
     let owner = call.req(key)?;
     let current = store::entity(conn, kind, &owner)?.and_then(|e| e.boundary);
@@ -597,17 +532,4 @@ fn delete_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<
     )?;
     store::update_entity(conn, kind, &owner, "boundary", &rusqlite::types::Null)?;
     Ok(json!({}))
-}
-
-pub fn put_user_boundary(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    put_boundary(call, conn, Kind::User)
-}
-pub fn delete_user_boundary(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    delete_boundary(call, conn, Kind::User)
-}
-pub fn put_role_boundary(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    put_boundary(call, conn, Kind::Role)
-}
-pub fn delete_role_boundary(call: &Call<'_>, conn: &Connection) -> ApiResult<Value> {
-    delete_boundary(call, conn, Kind::Role)
 }
