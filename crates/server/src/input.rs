@@ -36,3 +36,22 @@ pub fn tags(input: &Value, name: &str) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// A filter list `[{key: NAME, values: VALUE or [VALUES]}]` as (name, values), for the many
+/// spellings SSM's filters have (`key`/`value`, `Key`/`Values`, `FilterKey`/`FilterValues`).
+pub fn filters(input: &Value, list: &str, key: &str, values: &str) -> Vec<(String, Vec<String>)> {
+    input
+        .get(list)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            let name = f.get(key)?.as_str()?.to_string();
+            let vals = match f.get(values) {
+                Some(Value::String(one)) => vec![one.clone()],
+                _ => strings(f, values),
+            };
+            Some((name, vals))
+        })
+        .collect()
+}

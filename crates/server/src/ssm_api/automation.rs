@@ -130,22 +130,7 @@ pub fn describe_automation_executions(call: &SsmCall<'_>, conn: &Connection) -> 
     let ids: Vec<String> = stmt
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let filters: Vec<(String, Vec<String>)> = call
-        .input
-        .get("Filters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|f| {
-            let values = f
-                .get("Values")?
-                .as_array()?
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect();
-            Some((f.get("Key")?.as_str()?.to_string(), values))
-        })
-        .collect();
+    let filters = crate::input::filters(call.input, "Filters", "Key", "Values");
     let mut items = Vec::new();
     'next: for id in ids {
         let Some(v) = load(conn, &id)? else { continue };

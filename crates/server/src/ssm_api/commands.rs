@@ -197,12 +197,16 @@ fn time_filter(value: &str) -> Option<i64> {
     ssmgate_policy::values::parse_date(value).map(|t| t.seconds)
 }
 
-fn passes(v: &Value, filters: &[Value], requested_key: &str) -> bool {
-    filters.iter().all(|f| {
-        let key = f.get("key").and_then(Value::as_str).unwrap_or_default();
-        let value = f.get("value").and_then(Value::as_str).unwrap_or_default();
+/// The `Filters` of ListCommands and ListCommandInvocations (`key`/`value`).
+fn command_filters(call: &SsmCall<'_>) -> Vec<(String, Vec<String>)> {
+    crate::input::filters(call.input, "Filters", "key", "value")
+}
+
+fn passes(v: &Value, filters: &[(String, Vec<String>)], requested_key: &str) -> bool {
+    filters.iter().all(|(key, values)| {
+        let value = values.first().map(String::as_str).unwrap_or_default();
         let requested = v.get(requested_key).and_then(Value::as_i64).unwrap_or(0);
-        match key {
+        match key.as_str() {
             "Status" => v.get("Status").and_then(Value::as_str) == Some(value),
             "DocumentName" => v.get("DocumentName").and_then(Value::as_str) == Some(value),
             "InvokedAfter" => time_filter(value).is_some_and(|t| requested >= t),
@@ -214,12 +218,7 @@ fn passes(v: &Value, filters: &[Value], requested_key: &str) -> bool {
 
 pub fn list_commands(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Value> {
     authorize(call, conn, &Operation::ListCommands)?;
-    let filters: Vec<Value> = call
-        .input
-        .get("Filters")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let filters = command_filters(call);
     let wanted = call.opt("CommandId");
     let instance = call.opt("InstanceId");
     let mut items = Vec::new();
@@ -293,12 +292,7 @@ pub fn list_command_invocations(call: &SsmCall<'_>, conn: &Connection) -> ApiRes
         .get("Details")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let filters: Vec<Value> = call
-        .input
-        .get("Filters")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let filters = command_filters(call);
     let wanted = call.opt("CommandId");
     let instance = call.opt("InstanceId");
     let mut items = Vec::new();

@@ -659,49 +659,22 @@ pub fn delete_document(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Value
     Ok(json!({}))
 }
 
-fn matches_filters(call: &SsmCall<'_>, conn: &Connection, d: &DocumentRow) -> ApiResult<bool> {
+fn matches_filters(
+    call: &SsmCall<'_>,
+    conn: &Connection,
+    d: &DocumentRow,
+    filters: &[(String, Vec<String>)],
+) -> ApiResult<bool> {
     let owner_ok = |v: &str| match v {
         "Self" | "Private" => d.owner == call.svc.account_id,
         "Amazon" => d.owner == "Amazon",
         "All" | "Public" => true,
         other => d.owner == other,
     };
-    for f in call
-        .input
-        .get("DocumentFilterList")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let key = f.get("key").and_then(Value::as_str).unwrap_or_default();
-        let value = f.get("value").and_then(Value::as_str).unwrap_or_default();
-        let ok = match key {
-            "Name" => d.name.starts_with(value),
-            "Owner" => owner_ok(value),
-            "DocumentType" => d.doc_type == value,
-            _ => true,
-        };
-        if !ok {
-            return Ok(false);
-        }
-    }
     let tags = store::tags(conn, "document", &d.name)?;
-    for f in call
-        .input
-        .get("Filters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let key = f.get("Key").and_then(Value::as_str).unwrap_or_default();
-        let values: Vec<&str> = f
-            .get("Values")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        let ok = match key {
+    for (key, values) in filters {
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let ok = match key.as_str() {
             "Name" => values.iter().any(|v| d.name.starts_with(v)),
             "Owner" => values.iter().any(|v| owner_ok(v)),
             "DocumentType" => values.contains(&d.doc_type.as_str()),
@@ -734,9 +707,14 @@ fn matches_filters(call: &SsmCall<'_>, conn: &Connection, d: &DocumentRow) -> Ap
 
 pub fn list_documents(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Value> {
     authorize(call, conn, &Operation::ListDocuments)?;
+    // The older list (`key`/`value`) and the newer (`Key`/`Values`) filter the same way.
+    let mut filters = crate::input::filters(call.input, "DocumentFilterList", "key", "value");
+    filters.extend(crate::input::filters(
+        call.input, "Filters", "Key", "Values",
+    ));
     let mut items = Vec::new();
     for d in all(conn)? {
-        if matches_filters(call, conn, &d)? {
+        if matches_filters(call, conn, &d, &filters)? {
             items.push(identifier(conn, &d)?);
         }
     }

@@ -183,27 +183,16 @@ fn filtered(
     conn: &Connection,
     lists: &[(&str, &str, &str)],
 ) -> ApiResult<Vec<InstanceRow>> {
+    let filters: Vec<(String, Vec<String>)> = lists
+        .iter()
+        .flat_map(|(list, key, values)| crate::input::filters(call.input, list, key, values))
+        .collect();
     let mut out = Vec::new();
     'next: for i in all(conn)? {
-        for (list, key_name, values_name) in lists {
-            for f in call
-                .input
-                .get(*list)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let key = f.get(*key_name).and_then(Value::as_str).unwrap_or_default();
-                let values: Vec<&str> = f
-                    .get(*values_name)
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
-                if !filter_ok(conn, &i, key, &values)? {
-                    continue 'next;
-                }
+        for (key, values) in &filters {
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            if !filter_ok(conn, &i, key, &values)? {
+                continue 'next;
             }
         }
         out.push(i);
@@ -411,32 +400,20 @@ pub fn describe_activations(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<
     let rows: Vec<(String, i64)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
+    let filters = crate::input::filters(call.input, "Filters", "FilterKey", "FilterValues");
     let mut items = Vec::new();
     'next: for (body, n) in rows {
         let v = activation_json(&body, n, call.now);
-        for f in call
-            .input
-            .get("Filters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let key = match f.get("FilterKey").and_then(Value::as_str) {
-                Some("ActivationIds") => "ActivationId",
-                Some(other) => other,
-                None => continue,
+        for (key, values) in &filters {
+            let key = if key == "ActivationIds" {
+                "ActivationId"
+            } else {
+                key.as_str()
             };
-            let values: Vec<&str> = f
-                .get("FilterValues")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
             if !v
                 .get(key)
                 .and_then(Value::as_str)
-                .is_some_and(|x| values.contains(&x))
+                .is_some_and(|x| values.iter().any(|w| w == x))
             {
                 continue 'next;
             }

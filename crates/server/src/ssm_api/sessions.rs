@@ -173,19 +173,7 @@ pub fn describe_sessions(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Val
     let state = call.req("State")?;
     authorize(call, conn, &Operation::DescribeSessions)?;
     let active = state == "Active";
-    let filters: Vec<(String, String)> = call
-        .input
-        .get("Filters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|f| {
-            Some((
-                f.get("key")?.as_str()?.to_string(),
-                f.get("value")?.as_str()?.to_string(),
-            ))
-        })
-        .collect();
+    let filters = crate::input::filters(call.input, "Filters", "key", "value");
     let mut items = Vec::new();
     'next: for s in all(conn)? {
         let is_active = matches!(
@@ -195,15 +183,16 @@ pub fn describe_sessions(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Val
         if is_active != active {
             continue;
         }
-        for (key, value) in &filters {
+        for (key, values) in &filters {
+            let value = values.first().map(String::as_str).unwrap_or_default();
             let when = || ssmgate_policy::values::parse_date(value).map(|t| t.seconds);
             let ok = match key.as_str() {
                 "InvokedAfter" => when().is_some_and(|t| s.started >= t),
                 "InvokedBefore" => when().is_some_and(|t| s.started <= t),
-                "Target" => s.target == *value,
-                "Owner" => s.owner_arn == *value,
-                "Status" => s.status == *value,
-                "SessionId" => s.id == *value,
+                "Target" => s.target == value,
+                "Owner" => s.owner_arn == value,
+                "Status" => s.status == value,
+                "SessionId" => s.id == value,
                 "AccessType" => value == "Standard",
                 other => {
                     return Err(ssm_error(
