@@ -859,3 +859,68 @@ fn every_ssm_operation_answers_in_the_json_protocol() {
         "{message}"
     );
 }
+
+/// "Managed policies attached to an IAM user: 10" and "Groups an IAM user can be a member of:
+/// 10" (IAM quotas); re-attaching an attached policy is not a new attachment.
+#[test]
+fn attachments_and_memberships_are_limited_to_ten() {
+    let e = Endpoint::new();
+    e.root_ok(&[("Action", "CreateUser"), ("UserName", "alice")]);
+    for i in 0..11 {
+        let name = format!("p{i}");
+        e.root_ok(&[
+            ("Action", "CreatePolicy"),
+            ("PolicyName", &name),
+            ("PolicyDocument", &allow("iam:GetUser", "*")),
+        ]);
+        e.root_ok(&[("Action", "CreateGroup"), ("GroupName", &format!("g{i}"))]);
+    }
+    for i in 0..10 {
+        e.root_ok(&[
+            ("Action", "AttachUserPolicy"),
+            ("UserName", "alice"),
+            (
+                "PolicyArn",
+                &format!("arn:aws:iam::123456789012:policy/p{i}"),
+            ),
+        ]);
+        e.root_ok(&[
+            ("Action", "AddUserToGroup"),
+            ("UserName", "alice"),
+            ("GroupName", &format!("g{i}")),
+        ]);
+    }
+    e.root_ok(&[
+        ("Action", "AttachUserPolicy"),
+        ("UserName", "alice"),
+        ("PolicyArn", "arn:aws:iam::123456789012:policy/p0"),
+    ]);
+    let (status, code, message) = query_error(&e.iam(
+        &e.root,
+        &[
+            ("Action", "AttachUserPolicy"),
+            ("UserName", "alice"),
+            ("PolicyArn", "arn:aws:iam::123456789012:policy/p10"),
+        ],
+    ));
+    assert_eq!(
+        (status, code.as_str(), message.as_str()),
+        (
+            409,
+            "LimitExceeded",
+            "Cannot exceed quota for PoliciesPerUser: 10"
+        )
+    );
+    let (_, code, message) = query_error(&e.iam(
+        &e.root,
+        &[
+            ("Action", "AddUserToGroup"),
+            ("UserName", "alice"),
+            ("GroupName", "g10"),
+        ],
+    ));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("LimitExceeded", "Cannot exceed quota for GroupsPerUser: 10")
+    );
+}
