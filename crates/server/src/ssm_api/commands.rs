@@ -8,7 +8,7 @@
     reason = "reads of serde_json values by key: a missing key gives Null, never a panic"
 )]
 
-use super::{authorize, documents, fleet, instances, page, ssm_error, SsmCall};
+use super::{authorize, authorize_plan, documents, instances, page, ssm_error, SsmCall};
 use crate::error::ApiResult;
 use crate::ids;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -100,7 +100,7 @@ pub fn send_command(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Value> {
         document_name: document_name.clone(),
         document_version: call.opt("DocumentVersion"),
     };
-    let outcome = authorize(call, conn, &op)?;
+    let (outcome, plan) = authorize_plan(call, conn, &op)?;
     if instance_ids.is_empty() == targets.is_empty() {
         return Err(ssm_error(
             "ValidationException",
@@ -140,15 +140,15 @@ pub fn send_command(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Value> {
             ),
         ));
     }
-    let mut resolved: Vec<String> = instance_ids.clone();
-    if !targets.is_empty() {
-        let fleet = fleet(conn, call.svc)?;
-        resolved = fleet
-            .targets(&targets)
-            .into_iter()
-            .map(|i| i.id.clone())
-            .collect();
-    }
+    // By tags, the plan resolved the targets: one check per instance.
+    let resolved: Vec<String> = if targets.is_empty() {
+        instance_ids.clone()
+    } else {
+        plan.checks
+            .iter()
+            .filter_map(|c| c.target.clone())
+            .collect()
+    };
     let id = ids::uuid();
     let timeout = call
         .input

@@ -217,15 +217,24 @@ fn fleet_for(conn: &Connection, svc: &Service, op: &Operation) -> ApiResult<Flee
 
 /// Authorize `op` as Systems Manager does; `AccessDeniedException` in AWS's words if refused.
 pub fn authorize(call: &SsmCall<'_>, conn: &Connection, op: &Operation) -> ApiResult<Answer> {
+    authorize_plan(call, conn, op).map(|(answer, _)| answer)
+}
+
+/// [`authorize`], with the plan it checked (a targeted command's instances are in it).
+pub fn authorize_plan(
+    call: &SsmCall<'_>,
+    conn: &Connection,
+    op: &Operation,
+) -> ApiResult<(Answer, ssmgate_ssm::plan::Plan)> {
     let fleet = fleet_for(conn, call.svc, op)?;
     let plan = ssmgate_ssm::plan::plan(op, &call.who.caller, &fleet, &|owner| {
         Some(owner.to_string())
     });
-    let outcome = ssmgate_ssm::authorize::decide(&call.who.caller, &plan, &call.who.env);
-    if let Some(message) = &outcome.denial {
+    let answer = ssmgate_ssm::authorize::decide(&call.who.caller, &plan, &call.who.env);
+    if let Some(message) = &answer.denial {
         return Err(ssm_error("AccessDeniedException", message.clone()));
     }
-    Ok(outcome)
+    Ok((answer, plan))
 }
 
 /// One page of `items` by `NextToken`/`MaxResults` (default `default_max`), as `{key: [...],
