@@ -102,19 +102,26 @@ fn owner_key(kind: Kind) -> (&'static str, &'static str) {
     }
 }
 
-pub fn put_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+/// Authorize `iam:{verb}{Kind}{noun}` with `keys` on the entity the call names (`UserName`,
+/// `GroupName`, `RoleName`): its exact name, and the member that named it.
+fn named_entity(
+    call: &Call<'_>,
+    conn: &Connection,
+    kind: Kind,
+    (verb, noun): (&str, &str),
+    keys: Context,
+) -> ApiResult<(String, &'static str)> {
     let (key, word) = owner_key(kind);
-    let owner = call.req(key)?;
+    let named = call.req(key)?;
+    let action = format!("iam:{verb}{word}{noun}");
+    let owner = authorize_entity(call, conn, &action, kind, &named, keys)?;
+    Ok((owner, key))
+}
+
+pub fn put_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
+    let (owner, _) = named_entity(call, conn, kind, ("Put", "Policy"), Context::new())?;
     let name = call.req("PolicyName")?;
     let doc = call.req("PolicyDocument")?;
-    let owner = authorize_entity(
-        call,
-        conn,
-        &format!("iam:Put{word}Policy"),
-        kind,
-        &owner,
-        Context::new(),
-    )?;
     check_identity_policy(&doc)?;
     let others: usize = store::inline_policies(conn, kind, &owner)?
         .iter()
@@ -133,17 +140,8 @@ pub fn put_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<V
 }
 
 pub fn get_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
-    let (key, word) = owner_key(kind);
-    let owner = call.req(key)?;
+    let (owner, key) = named_entity(call, conn, kind, ("Get", "Policy"), Context::new())?;
     let name = call.req("PolicyName")?;
-    let owner = authorize_entity(
-        call,
-        conn,
-        &format!("iam:Get{word}Policy"),
-        kind,
-        &owner,
-        Context::new(),
-    )?;
     let doc = store::inline_policies(conn, kind, &owner)?
         .into_iter()
         .find(|(n, _)| *n == name)
@@ -158,16 +156,7 @@ pub fn get_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<V
 }
 
 pub fn list_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
-    let (key, word) = owner_key(kind);
-    let owner = call.req(key)?;
-    let owner = authorize_entity(
-        call,
-        conn,
-        &format!("iam:List{word}Policies"),
-        kind,
-        &owner,
-        Context::new(),
-    )?;
+    let (owner, _) = named_entity(call, conn, kind, ("List", "Policies"), Context::new())?;
     let names = store::inline_policies(conn, kind, &owner)?
         .into_iter()
         .map(|(n, _)| json!(n))
@@ -176,17 +165,8 @@ pub fn list_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<
 }
 
 pub fn delete_inline(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
-    let (key, word) = owner_key(kind);
-    let owner = call.req(key)?;
+    let (owner, _) = named_entity(call, conn, kind, ("Delete", "Policy"), Context::new())?;
     let name = call.req("PolicyName")?;
-    let owner = authorize_entity(
-        call,
-        conn,
-        &format!("iam:Delete{word}Policy"),
-        kind,
-        &owner,
-        Context::new(),
-    )?;
     if !store::delete_inline_policy(conn, kind, &owner, &name)? {
         return Err(ApiError::no_such_entity(format!(
             "The {} policy with name {name} cannot be found.",
@@ -420,13 +400,10 @@ fn attachment(
     kind: Kind,
     verb: &str,
 ) -> ApiResult<(String, String)> {
-    let (key, word) = owner_key(kind);
-    let owner = call.req(key)?;
     let arn = call.req("PolicyArn")?;
     let mut keys = Context::new();
     keys.set("iam:PolicyARN", arn.clone());
-    let action = format!("iam:{verb}{word}Policy");
-    let owner = authorize_entity(call, conn, &action, kind, &owner, keys)?;
+    let (owner, _) = named_entity(call, conn, kind, (verb, "Policy"), keys)?;
     Ok((owner, arn))
 }
 
@@ -455,14 +432,11 @@ pub fn detach(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value
 }
 
 pub fn list_attached(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
-    let (key, word) = owner_key(kind);
-    let owner = call.req(key)?;
-    let owner = authorize_entity(
+    let (owner, _) = named_entity(
         call,
         conn,
-        &format!("iam:ListAttached{word}Policies"),
         kind,
-        &owner,
+        ("ListAttached", "Policies"),
         Context::new(),
     )?;
     let Value::Array(items) = attached_list(conn, kind, &owner)? else {
@@ -496,40 +470,23 @@ pub fn list_entities_for_policy(call: &Call<'_>, conn: &Connection) -> ApiResult
 }
 
 pub fn put_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
-    let (key, word) = owner_key(kind);
-    let owner = call.req(key)?;
     let arn = call.req("PermissionsBoundary")?;
     let mut keys = Context::new();
     keys.set("iam:PermissionsBoundary", arn.clone());
-    let owner = authorize_entity(
-        call,
-        conn,
-        &format!("iam:Put{word}PermissionsBoundary"),
-        kind,
-        &owner,
-        keys,
-    )?;
+    let (owner, _) = named_entity(call, conn, kind, ("Put", "PermissionsBoundary"), keys)?;
     require_policy(conn, &arn)?;
     store::update_entity(conn, kind, &owner, "boundary", &arn)?;
     Ok(json!({}))
 }
 
 pub fn delete_boundary(call: &Call<'_>, conn: &Connection, kind: Kind) -> ApiResult<Value> {
-    let (key, word) = owner_key(kind);
-    let owner = call.req(key)?;
-    let current = store::entity(conn, kind, &owner)?.and_then(|e| e.boundary);
+    let named = call.req(owner_key(kind).0)?;
+    let current = store::entity(conn, kind, &named)?.and_then(|e| e.boundary);
     let mut keys = Context::new();
     if let Some(b) = current {
         keys.set("iam:PermissionsBoundary", b);
     }
-    let owner = authorize_entity(
-        call,
-        conn,
-        &format!("iam:Delete{word}PermissionsBoundary"),
-        kind,
-        &owner,
-        keys,
-    )?;
+    let (owner, _) = named_entity(call, conn, kind, ("Delete", "PermissionsBoundary"), keys)?;
     store::update_entity(conn, kind, &owner, "boundary", &rusqlite::types::Null)?;
     Ok(json!({}))
 }
