@@ -2,7 +2,8 @@
 
 use crate::values::{parse_binary, parse_bool, parse_date, parse_ip, parse_number, Timestamp};
 use crate::wildcard::Variables;
-use rustc_hash::FxHashMap as HashMap;
+use compact_str::CompactString;
+use smallvec::SmallVec;
 use std::net::IpAddr;
 
 /// The type a context value was declared with (as `ContextKeyType` in the simulator).
@@ -17,9 +18,12 @@ pub enum ValueType {
 }
 
 /// One value of a context key, with every typed reading prepared ahead of evaluation.
+///
+/// The text is a [`CompactString`]: the values conditions compare (user names, Regions, tag
+/// values, `true`) are short, so they sit inline, in the cache line the look-up already read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
-    pub text: String,
+    pub text: CompactString,
     pub number: Option<f64>,
     pub date: Option<Timestamp>,
     pub boolean: Option<bool>,
@@ -30,56 +34,69 @@ pub struct Scalar {
 impl Scalar {
     /// Read `text` in every way an operator may need it.
     pub fn new(text: impl Into<String>) -> Scalar {
-        let text = text.into();
+        let text: String = text.into();
         Scalar {
             number: parse_number(&text),
             date: parse_date(&text),
             boolean: parse_bool(&text),
             ip: parse_ip(&text),
             binary: parse_binary(&text),
-            text,
+            text: CompactString::from(text),
         }
     }
 }
 
+/// The values of a key. Nearly every key has one, which is kept inline.
+pub type Scalars = SmallVec<[Scalar; 1]>;
+
 /// The values of one key: single-valued, or a list (a multivalued key).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContextValue {
-    pub values: Vec<Scalar>,
+    pub values: Scalars,
     /// Declared as a list type (`stringList`, `ArrayOfString`, ...).
     pub multivalued: bool,
 }
 
 /// The hash under which a lower-case key is stored; compiled conditions compute it once, so
-/// looking a key up costs a probe and a comparison, not a hash of the key.
+/// looking a key up costs a scan of a few hashes and one comparison, not a hash of the key.
 pub fn key_hash(lower: &str) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
     BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(lower)
 }
 
+/// Keys whose hashes are kept inside the context itself.
+const INLINE_KEYS: usize = 8;
+
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
-    key: String,
-    hash: u64,
+    /// The key in lower case, as conditions look it up.
+    key: CompactString,
+    /// The key as it was given, for messages and MissingContextValues.
+    name: CompactString,
     value: ContextValue,
 }
 
 /// Condition keys of a request; key names are case-insensitive.
+///
+/// A request has a handful of keys, and a decision looks several of them up in a context that
+/// is rarely in cache: the layout is chosen for that. The keys' hashes are scanned in place
+/// (one cache line for up to eight keys), and a hit lands on an entry that holds the key and,
+/// for the usual single short value, the value's text too. A hash table touched three or four
+/// scattered lines a look-up (control bytes, entry, key, value, text) and made W1 memory-bound.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    entries: hashbrown::HashTable<Entry>,
-    /// Original spelling of each key, for messages and MissingContextValues.
-    names: HashMap<String, String>,
+    hashes: SmallVec<[u64; INLINE_KEYS]>,
+    entries: Vec<Entry>,
 }
 
 impl PartialEq for Context {
     fn eq(&self, other: &Context) -> bool {
-        self.names == other.names
-            && self.entries.len() == other.entries.len()
-            && self
-                .entries
-                .iter()
-                .all(|e| other.get_hashed(e.hash, &e.key) == Some(&e.value))
+        self.entries.len() == other.entries.len()
+            && self.entries.iter().zip(&self.hashes).all(|(e, &h)| {
+                other
+                    .find(h, &e.key)
+                    .is_some_and(|o| o.name == e.name && o.value == e.value)
+            })
     }
 }
 
@@ -94,7 +111,7 @@ impl Context {
         self.insert(
             key,
             ContextValue {
-                values: vec![Scalar::new(value)],
+                values: smallvec::smallvec![Scalar::new(value)],
                 multivalued: false,
             },
         )
@@ -115,23 +132,39 @@ impl Context {
         )
     }
 
+    fn position(&self, hash: u64, lower: &str) -> Option<usize> {
+        self.hashes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &h)| h == hash)
+            .map(|(i, _)| i)
+            .find(|&i| self.entries.get(i).is_some_and(|e| e.key == lower))
+    }
+
+    fn find(&self, hash: u64, lower: &str) -> Option<&Entry> {
+        self.position(hash, lower).and_then(|i| self.entries.get(i))
+    }
+
     /// Set a key to a prepared value.
     pub fn insert(&mut self, key: &str, value: ContextValue) -> &mut Self {
         let lower = key.to_lowercase();
         let hash = key_hash(&lower);
-        self.names.insert(lower.clone(), key.to_string());
-        match self.entries.find_mut(hash, |e| e.key == lower) {
-            Some(e) => e.value = value,
+        let name = CompactString::from(key);
+        match self
+            .position(hash, &lower)
+            .and_then(|i| self.entries.get_mut(i))
+        {
+            Some(e) => {
+                e.name = name;
+                e.value = value;
+            }
             None => {
-                self.entries.insert_unique(
-                    hash,
-                    Entry {
-                        key: lower,
-                        hash,
-                        value,
-                    },
-                    |e| e.hash,
-                );
+                self.hashes.push(hash);
+                self.entries.push(Entry {
+                    key: lower.into(),
+                    name,
+                    value,
+                });
             }
         }
         self
@@ -140,20 +173,16 @@ impl Context {
     /// Remove a key.
     pub fn remove(&mut self, key: &str) {
         let lower = key.to_lowercase();
-        if let Ok(e) = self
-            .entries
-            .find_entry(key_hash(&lower), |e| e.key == lower)
-        {
-            e.remove();
+        if let Some(i) = self.position(key_hash(&lower), &lower) {
+            self.hashes.remove(i);
+            self.entries.remove(i);
         }
-        self.names.remove(&lower);
     }
 
     /// The value of a key given in lower case, whose [`key_hash`] is `hash`.
+    #[inline]
     pub fn get_hashed(&self, hash: u64, lower: &str) -> Option<&ContextValue> {
-        self.entries
-            .find(hash, |e| e.key == lower)
-            .map(|e| &e.value)
+        self.find(hash, lower).map(|e| &e.value)
     }
 
     /// The value of a key given in lower case.
@@ -166,34 +195,31 @@ impl Context {
         self.get_lower(&key.to_lowercase())
     }
 
-    /// Every key, in its original spelling.
+    /// Every key, in its original spelling, in the order they were set.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.names.values().map(String::as_str)
+        self.entries.iter().map(|e| e.name.as_str())
     }
 
     /// Whether the context has no keys.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
-
-    fn len(&self) -> usize {
-        self.entries.len()
-    }
 }
 
 impl Variables for Context {
     /// "You can't use a multivalued condition key as a variable": lists resolve to nothing.
     fn variable(&self, key: &str) -> Option<&str> {
-        let v = self.get_lower(key)?;
+        self.variable_hashed(key_hash(key), key)
+    }
+
+    fn variable_hashed(&self, hash: u64, key: &str) -> Option<&str> {
+        let v = self.get_hashed(hash, key)?;
         match v.values.as_slice() {
             [one] if !v.multivalued => Some(one.text.as_str()),
             _ => None,
         }
     }
 }
-
-/// Overlays up to this size are scanned instead of hashed.
-const SCAN_LIMIT: usize = 8;
 
 /// Reading condition keys: a context alone, or one laid over another.
 pub trait Lookup: Variables {
@@ -227,15 +253,9 @@ impl<'a> Layered<'a> {
     }
 
     /// [`Layered::value`] with the key's hash computed ahead.
+    #[inline]
     pub fn value_hashed(&self, hash: u64, lower: &str) -> Option<&'a ContextValue> {
-        let top = match self.top {
-            // A few keys (a resource's tags) are found faster by looking than by probing.
-            Some(t) if t.len() <= SCAN_LIMIT => {
-                t.entries.iter().find(|e| e.key == lower).map(|e| &e.value)
-            }
-            Some(t) => t.get_hashed(hash, lower),
-            None => None,
-        };
+        let top = self.top.and_then(|t| t.get_hashed(hash, lower));
         top.or_else(|| self.base.get_hashed(hash, lower))
     }
 }
@@ -251,9 +271,14 @@ impl Lookup for Layered<'_> {
 
 impl Variables for Layered<'_> {
     fn variable(&self, key: &str) -> Option<&str> {
-        match self.top.filter(|t| t.get_lower(key).is_some()) {
-            Some(t) => t.variable(key),
-            None => self.base.variable(key),
+        self.variable_hashed(key_hash(key), key)
+    }
+
+    /// The top context's value when it has the key, even a list (which resolves to nothing).
+    fn variable_hashed(&self, hash: u64, key: &str) -> Option<&str> {
+        match self.top.filter(|t| t.get_hashed(hash, key).is_some()) {
+            Some(t) => t.variable_hashed(hash, key),
+            None => self.base.variable_hashed(hash, key),
         }
     }
 }

@@ -93,7 +93,7 @@ impl Observer for Recorder<'_> {
                     request_values: self
                         .context
                         .and_then(|ctx| ctx.value(&c.key_lower))
-                        .map(|v| v.values.iter().map(|x| x.text.clone()).collect()),
+                        .map(|v| v.values.iter().map(|x| x.text.to_string()).collect()),
                     span: c.span,
                 })
             }

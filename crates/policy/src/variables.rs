@@ -21,8 +21,22 @@ pub enum Token {
     /// `${key}` or `${key, 'default'}`; the key is lower-cased, as key names are case-insensitive.
     Var {
         key: String,
+        /// [`crate::context::key_hash`] of `key`, so a look-up does not hash it again.
+        hash: u64,
         default: Option<String>,
     },
+}
+
+impl Token {
+    /// A variable token for `key` (any case) with an optional default.
+    pub fn var(key: &str, default: Option<String>) -> Token {
+        let key = key.to_ascii_lowercase();
+        Token::Var {
+            hash: crate::context::key_hash(&key),
+            key,
+            default,
+        }
+    }
 }
 
 /// A variable reference found in a string, with its byte range in that string.
@@ -182,10 +196,7 @@ pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Vec<Token> {
         match r.key.as_str() {
             // The specials stand for the character itself, never a wildcard.
             "*" | "?" | "$" => push_text(&mut out, &r.key),
-            key => out.push(Token::Var {
-                key: key.to_ascii_lowercase(),
-                default: r.default,
-            }),
+            key => out.push(Token::var(key, r.default)),
         }
         pos = r.end;
     }
@@ -215,10 +226,7 @@ mod tests {
                 text(":"),
                 Token::Star,
                 text(":session/"),
-                Token::Var {
-                    key: "aws:username".into(),
-                    default: None
-                },
+                Token::var("aws:username", None),
                 text("-"),
                 Token::One,
             ]
@@ -235,10 +243,10 @@ mod tests {
                 Wildcards::On,
                 true
             ),
-            vec![Token::Var {
-                key: "aws:principaltag/team".into(),
-                default: Some("company-wide".into())
-            }]
+            vec![Token::var(
+                "aws:principaltag/team",
+                Some("company-wide".into())
+            )]
         );
     }
 

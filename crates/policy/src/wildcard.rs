@@ -6,6 +6,11 @@ use crate::variables::Token;
 pub trait Variables {
     /// The value of `key`, or None when the request has no single value for it.
     fn variable(&self, key: &str) -> Option<&str>;
+
+    /// [`Variables::variable`] with the key's [`crate::context::key_hash`] computed ahead.
+    fn variable_hashed(&self, _hash: u64, key: &str) -> Option<&str> {
+        self.variable(key)
+    }
 }
 
 /// No variables at all: every lookup misses.
@@ -44,30 +49,56 @@ fn prefix_len(text: &str, lit: &str, case: Case) -> Option<usize> {
     }
 }
 
-fn resolve<'a>(token: &'a Token, vars: &'a dyn Variables) -> Option<&'a str> {
+/// The value a variable token stands for, or None when it has none (and no default).
+fn resolve_var<'a>(token: &'a Token, vars: &'a dyn Variables) -> Option<&'a str> {
     match token {
-        Token::Text(t) => Some(t),
-        Token::Var { key, default } => vars.variable(key).or(default.as_deref()),
-        Token::Star | Token::One => None,
+        Token::Var { key, hash, default } => {
+            vars.variable_hashed(*hash, key).or(default.as_deref())
+        }
+        _ => None,
     }
 }
 
 /// Whether every variable in `tokens` has a value (or a default) in `vars`.
 pub fn variables_resolve(tokens: &[Token], vars: &dyn Variables) -> bool {
-    tokens.iter().all(|t| match t {
-        Token::Var { key, default } => default.is_some() || vars.variable(key).is_some(),
-        _ => true,
-    })
+    tokens
+        .iter()
+        .all(|t| !matches!(t, Token::Var { .. }) || resolve_var(t, vars).is_some())
 }
+
+/// Tokens of most patterns; the texts of longer ones are looked up as they are needed.
+const INLINE_TOKENS: usize = 8;
 
 /// Match `tokens` against the whole of `text`. Substituted values are literal text.
 ///
 /// Returns None when a variable has no value: the pattern is null and matches nothing, and
 /// the caller decides what that means for a negated operator.
-pub fn matches(tokens: &[Token], text: &str, case: Case, vars: &dyn Variables) -> Option<bool> {
-    if !variables_resolve(tokens, vars) {
-        return None;
+pub fn matches<'a>(
+    tokens: &'a [Token],
+    text: &str,
+    case: Case,
+    vars: &'a dyn Variables,
+) -> Option<bool> {
+    // Each variable is looked up once, before matching: backtracking retries the tokens after
+    // a `*` many times. The first tokens' texts are kept on the stack (no allocation while
+    // evaluating); the rare longer patterns look the rest up again when they need them.
+    let mut literals: [&str; INLINE_TOKENS] = [""; INLINE_TOKENS];
+    for (i, t) in tokens.iter().enumerate() {
+        let lit = match t {
+            Token::Text(l) => l.as_str(),
+            Token::Var { .. } => resolve_var(t, vars)?,
+            Token::Star | Token::One => "",
+        };
+        if let Some(slot) = literals.get_mut(i) {
+            *slot = lit;
+        }
     }
+    let literal = |ti: usize, t: &'a Token| -> Option<&'a str> {
+        match t {
+            Token::Text(l) => Some(l.as_str()),
+            _ => literals.get(ti).copied().or_else(|| resolve_var(t, vars)),
+        }
+    };
     // Classic wildcard matching with backtracking to the last `*`: correct here because
     // every other token matches a fixed number of characters.
     let mut ti = 0;
@@ -84,8 +115,9 @@ pub fn matches(tokens: &[Token], text: &str, case: Case, vars: &dyn Variables) -
                 .get(pos..)
                 .and_then(|r| r.chars().next())
                 .map(char::len_utf8),
-            Some(tok) => resolve(tok, vars)
-                .and_then(|lit| prefix_len(text.get(pos..).unwrap_or(""), lit, case)),
+            Some(t) => {
+                literal(ti, t).and_then(|lit| prefix_len(text.get(pos..).unwrap_or(""), lit, case))
+            }
             None if pos == text.len() => return Some(true),
             None => None,
         };

@@ -52,13 +52,26 @@ fn evaluation_allocates_nothing() {
         );
         policies.push(p.expect("object"));
     }
+    // A pattern longer than the matcher keeps on its stack, with a variable past that point.
+    let long = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:GetDocument",
+        "Resource":"arn:aws:ssm:*:*:document/Runbook","Condition":{"StringLike":
+        {"ssm:resourceTag/Owner":"*-*-*-*-*-${aws:username}-*"}}}]}"#;
+    let (p, errors) = CompiledPolicy::from_text_lenient(
+        long,
+        PolicyKind::Identity,
+        PolicySource::new("l", "none"),
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    policies.push(p.expect("object"));
     let set = PolicySet::identity(policies);
+    let prepared = set.clone().prepare();
     let mut ctx = Context::new();
     ctx.set("aws:username", "alice")
         .set("aws:userid", "AIDAEXAMPLE")
         .set("ssm:resourceTag/Finance", "WebServers")
         .set("ssm:resourceTag/aws:ssmmessages:session-id", "alice-01")
-        .set("ssm:SessionDocumentAccessCheck", "true");
+        .set("ssm:SessionDocumentAccessCheck", "true")
+        .set("ssm:resourceTag/Owner", "a-b-c-d-e-alice-f");
     let requests: Vec<Request> = [
         (
             "ssm:StartSession",
@@ -74,6 +87,10 @@ fn evaluation_allocates_nothing() {
         ),
         ("ec2:DescribeInstances", "*"),
         ("iam:CreateUser", "*"),
+        (
+            "ssm:GetDocument",
+            "arn:aws:ssm:us-east-1:987654321098:document/Runbook",
+        ),
     ]
     .into_iter()
     .map(|(a, r)| Request::new(a, r, &ctx))
@@ -83,9 +100,14 @@ fn evaluation_allocates_nothing() {
     for _ in 0..100 {
         for r in &requests {
             allowed += usize::from(set.evaluate(r).decision == ssmgate_policy::Decision::Allowed);
+            allowed +=
+                usize::from(prepared.evaluate(r).decision == ssmgate_policy::Decision::Allowed);
         }
     }
     let after = ALLOCATIONS.with(Cell::get);
     assert_eq!(after - before, 0, "evaluation allocated");
-    assert_eq!(allowed, 400, "four of the five requests are allowed");
+    assert_eq!(
+        allowed, 1000,
+        "five of the six requests are allowed, by both evaluators"
+    );
 }

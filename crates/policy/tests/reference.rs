@@ -46,7 +46,9 @@ fn to_regex(s: &str, wild: bool, vars: bool, ctx: &Context, ci: bool) -> Option<
             let value = match key {
                 "*" | "?" | "$" => key.to_string(),
                 _ => match ctx.get(key) {
-                    Some(v) if v.values.len() == 1 && !v.multivalued => v.values[0].text.clone(),
+                    Some(v) if v.values.len() == 1 && !v.multivalued => {
+                        v.values[0].text.to_string()
+                    }
                     _ => cap.get(2)?.as_str().to_string(),
                 },
             };

@@ -188,7 +188,7 @@ fn build_context(entries: &[ContextEntry]) -> Result<Context, ServiceError> {
             .values
             .iter()
             .map(|v| typed_value(e, v))
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<_, _>>()?;
         ctx.insert(
             &e.name,
             ContextValue {

@@ -35,7 +35,7 @@ fn env() -> RequestEnv {
 }
 
 fn value(c: &ssmgate_policy::Context, k: &str) -> Option<String> {
-    c.get(k).map(|v| v.values[0].text.clone())
+    c.get(k).map(|v| v.values[0].text.to_string())
 }
 
 /// "aws:username ... always included in the request context for IAM users"; aws:userid is the
