@@ -5,9 +5,10 @@ use crate::condition::CompiledCondition;
 use crate::error::PolicyError;
 use crate::model::{Effect, ItemList, Policy, PolicyKind, PrincipalBlock};
 use crate::parse::parse_policy;
-use crate::span::{LineIndex, Position, Span};
+use crate::span::{Cursor, Position, Span};
 use crate::variables::{tokenize, Token, Wildcards};
 use crate::wildcard::{Case, NoVariables, Pattern, Variables};
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 /// Where a policy came from, as the simulator reports it.
@@ -34,8 +35,8 @@ impl PolicySource {
 pub enum ActionPattern {
     /// `*`.
     Any,
-    /// No wildcard: compared for equality.
-    Literal(String),
+    /// No wildcard: compared for equality (inline: actions are short).
+    Literal(CompactString),
     /// With `*` or `?`.
     Glob(Pattern),
 }
@@ -43,7 +44,8 @@ pub enum ActionPattern {
 impl ActionPattern {
     /// Compile an action pattern as written in a policy.
     pub fn compile(s: &str) -> ActionPattern {
-        let lower = s.to_ascii_lowercase();
+        let mut lower = CompactString::from(s);
+        lower.make_ascii_lowercase();
         if lower == "*" {
             ActionPattern::Any
         } else if lower.contains(['*', '?']) {
@@ -224,10 +226,10 @@ fn item_list_resources(list: &ItemList, variables: bool) -> ResourceMatcher {
 /// Calibrated on the AWS CLI's documented example: for
 /// `{"Version":"2012-10-17","Statement":{"Effect":"Allow",...}}` it reports Line 1 Column 38
 /// to Line 1 Column 167, and the statement's braces are at columns 37 and 166.
-pub fn statement_positions(lines: &LineIndex, text: &str, span: Span) -> (Position, Position) {
-    let mut start = lines.position(text, span.start);
+pub fn statement_positions(cursor: &mut Cursor<'_>, span: Span) -> (Position, Position) {
+    let mut start = cursor.position(span.start);
     start.column += 1;
-    let mut end = lines.position(text, span.end.saturating_sub(1));
+    let mut end = cursor.position(span.end.saturating_sub(1));
     end.column += 1;
     (start, end)
 }
@@ -240,14 +242,14 @@ impl CompiledPolicy {
         kind: PolicyKind,
         source: PolicySource,
     ) -> CompiledPolicy {
-        let lines = LineIndex::new(text);
+        let mut cursor = Cursor::new(text);
         let variables = policy.variables_enabled();
         let statements: Vec<CompiledStatement> = policy
             .statements
             .iter()
             .enumerate()
             .map(|(index, s)| {
-                let (start, end) = statement_positions(&lines, text, s.span);
+                let (start, end) = statement_positions(&mut cursor, s.span);
                 let actions = match &s.action {
                     Some(a) => ActionMatcher {
                         negated: a.negated,

@@ -2,36 +2,43 @@
 //!
 //! serde_json forgets positions and silently keeps the last of duplicate keys; IAM needs
 //! both: positions for MatchedStatements and diagnostics, duplicates to reject them.
+//!
+//! The tree lives in an arena the caller provides and borrows its strings from the text: a
+//! policy is read once, into the model, and the tree is thrown away, so it is built without an
+//! allocation per node and dropped without a walk.
 
 use crate::span::Span;
+use bumpalo::collections::{String as BumpString, Vec as BumpVec};
+use bumpalo::Bump;
 
 /// How deep arrays and objects may nest before the input is refused (guards the stack).
 pub const MAX_DEPTH: usize = 64;
 
-/// A JSON value with its span.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Json {
-    pub kind: JsonKind,
+/// A JSON value with its span, borrowing from the text it was read from and from the arena.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Json<'a> {
+    pub kind: JsonKind<'a>,
     pub span: Span,
 }
 
-/// The kinds of JSON value; numbers keep their source text.
-#[derive(Debug, Clone, PartialEq)]
-pub enum JsonKind {
+/// The kinds of JSON value; numbers keep their source text. Strings without escapes (nearly
+/// all of a policy's) are borrowed from the text; the others are decoded into the arena.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum JsonKind<'a> {
     Null,
     Bool(bool),
-    Number(String),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<Member>),
+    Number(&'a str),
+    String(&'a str),
+    Array(&'a [Json<'a>]),
+    Object(&'a [Member<'a>]),
 }
 
 /// One `"key": value` pair of an object, duplicates kept in order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Member<'a> {
+    pub key: &'a str,
     pub key_span: Span,
-    pub value: Json,
+    pub value: Json<'a>,
 }
 
 /// Why the text is not JSON, and where.
@@ -42,7 +49,7 @@ pub struct JsonError {
     pub span: Span,
 }
 
-impl Json {
+impl Json<'_> {
     /// The name of this value's JSON type, for messages.
     pub fn type_name(&self) -> &'static str {
         match self.kind {
@@ -56,9 +63,11 @@ impl Json {
     }
 }
 
-/// Parse `text` as one JSON value surrounded by optional whitespace.
-pub fn parse(text: &str) -> Result<Json, JsonError> {
+/// Parse `text` as one JSON value surrounded by optional whitespace, building the tree in
+/// `arena`.
+pub fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Json<'a>, JsonError> {
     let mut p = Parser {
+        arena,
         src: text,
         bytes: text.as_bytes(),
         pos: 0,
@@ -74,6 +83,7 @@ pub fn parse(text: &str) -> Result<Json, JsonError> {
 }
 
 struct Parser<'a> {
+    arena: &'a Bump,
     src: &'a str,
     bytes: &'a [u8],
     pos: usize,
@@ -114,7 +124,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self) -> Result<Json, JsonError> {
+    fn value(&mut self) -> Result<Json<'a>, JsonError> {
         match self.peek() {
             None => Err(self.error_here("unexpected end of input: expected a value")),
             Some(b'{') => self.object(),
@@ -137,7 +147,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, word: &str, kind: JsonKind) -> Result<Json, JsonError> {
+    fn literal(&mut self, word: &str, kind: JsonKind<'a>) -> Result<Json<'a>, JsonError> {
         let start = self.pos;
         if self.bytes.get(start..start + word.len()) == Some(word.as_bytes()) {
             self.pos += word.len();
@@ -158,7 +168,7 @@ impl<'a> Parser<'a> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<Json, JsonError> {
+    fn number(&mut self) -> Result<Json<'a>, JsonError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -185,11 +195,7 @@ impl<'a> Parser<'a> {
                 return Err(self.error_here("invalid number: expected a digit in the exponent"));
             }
         }
-        let text = self
-            .src
-            .get(start..self.pos)
-            .unwrap_or_default()
-            .to_string();
+        let text = self.src.get(start..self.pos).unwrap_or_default();
         Ok(Json {
             kind: JsonKind::Number(text),
             span: Span::new(start, self.pos),
@@ -211,14 +217,26 @@ impl<'a> Parser<'a> {
         Ok(v)
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<&'a str, JsonError> {
         let open = self.pos;
         self.pos += 1; // the opening quote
-        let mut out = String::new();
+        let stop = |b: &u8| *b == b'"' || *b == b'\\' || *b < 0x20;
+        // The usual string, with no escape: found by a vectorised search for the closing
+        // quote, checked for control characters, and borrowed as it stands.
+        let run = self.bytes.get(self.pos..).unwrap_or_default();
+        if let Some(n) = memchr::memchr2(b'"', b'\\', run) {
+            let body = run.get(..n).unwrap_or_default();
+            if run.get(n) == Some(&b'"') && body.iter().fold(true, |ok, &b| ok & (b >= 0x20)) {
+                let s = self.src.get(self.pos..self.pos + n).unwrap_or_default();
+                self.pos += n + 1;
+                return Ok(s);
+            }
+        }
+        let mut out = BumpString::new_in(self.arena);
         loop {
             let run_start = self.pos;
             while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
+                if stop(&b) {
                     break;
                 }
                 self.pos += 1;
@@ -230,7 +248,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(out.into_bump_str());
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -289,11 +307,11 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn array(&mut self) -> Result<Json, JsonError> {
+    fn array(&mut self) -> Result<Json<'a>, JsonError> {
         let start = self.pos;
         self.enter()?;
         self.pos += 1;
-        let mut items = Vec::new();
+        let mut items = BumpVec::new_in(self.arena);
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
@@ -315,16 +333,16 @@ impl<'a> Parser<'a> {
         }
         self.depth -= 1;
         Ok(Json {
-            kind: JsonKind::Array(items),
+            kind: JsonKind::Array(items.into_bump_slice()),
             span: Span::new(start, self.pos),
         })
     }
 
-    fn object(&mut self) -> Result<Json, JsonError> {
+    fn object(&mut self) -> Result<Json<'a>, JsonError> {
         let start = self.pos;
         self.enter()?;
         self.pos += 1;
-        let mut members = Vec::new();
+        let mut members = BumpVec::new_in(self.arena);
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -366,7 +384,7 @@ impl<'a> Parser<'a> {
         }
         self.depth -= 1;
         Ok(Json {
-            kind: JsonKind::Object(members),
+            kind: JsonKind::Object(members.into_bump_slice()),
             span: Span::new(start, self.pos),
         })
     }
@@ -379,7 +397,8 @@ mod tests {
     #[test]
     fn keeps_spans_and_duplicate_keys() {
         let text = r#"{"a": [1, "x"], "a": true}"#;
-        let v = parse(text).expect("valid JSON");
+        let arena = Bump::new();
+        let v = parse(text, &arena).expect("valid JSON");
         let JsonKind::Object(members) = &v.kind else {
             unreachable!("an object")
         };
@@ -392,8 +411,9 @@ mod tests {
 
     #[test]
     fn decodes_escapes_and_surrogates() {
-        let v = parse(r#""a\"\u00e9\ud83d\ude00\n""#).expect("valid");
-        assert_eq!(v.kind, JsonKind::String("a\"\u{e9}\u{1f600}\n".into()));
+        let arena = Bump::new();
+        let v = parse(r#""a\"\u00e9\ud83d\ude00\n""#, &arena).expect("valid");
+        assert_eq!(v.kind, JsonKind::String("a\"\u{e9}\u{1f600}\n"));
     }
 
     #[test]
@@ -409,7 +429,7 @@ mod tests {
             ("\"\t\"", 1),
             ("", 0),
         ] {
-            let err = parse(text).expect_err(text);
+            let err = parse(text, &Bump::new()).expect_err(text);
             assert_eq!(err.span.start, at, "{text}: {}", err.message);
         }
     }
@@ -417,7 +437,7 @@ mod tests {
     #[test]
     fn refuses_nesting_past_the_limit_without_overflowing_the_stack() {
         let text = "[".repeat(100_000);
-        assert!(parse(&text)
+        assert!(parse(&text, &Bump::new())
             .expect_err("too deep")
             .message
             .contains("nesting"));

@@ -171,11 +171,11 @@ fn resource_prefix(p: &ArnPattern) -> Option<(String, String)> {
     };
     let [_, service, _, _, resource] = &**parts;
     let svc = match service.tokens.as_slice() {
-        [Token::Text(t)] => t.clone(),
+        [Token::Text(t)] => t.to_string(),
         _ => return None,
     };
     let prefix = match resource.tokens.first() {
-        Some(Token::Text(t)) => t.clone(),
+        Some(Token::Text(t)) => t.to_string(),
         _ => String::new(),
     };
     (!prefix.is_empty()).then_some((svc, prefix))
@@ -316,7 +316,7 @@ impl PolicySet {
         for e in &prepared.entries {
             for p in &e.statement.actions.patterns {
                 if let ActionPattern::Literal(l) = p {
-                    literal_actions.push(l.clone());
+                    literal_actions.push(l.to_string());
                 }
             }
         }

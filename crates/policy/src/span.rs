@@ -91,6 +91,62 @@ impl LineIndex {
     }
 }
 
+/// Positions of increasing offsets, found in one forward pass: compiling needs the positions
+/// of every statement once, in order, and an index of every line would cost more than that.
+#[derive(Debug, Clone)]
+pub struct Cursor<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+/// Characters in `bytes` (whole UTF-8 sequences): the bytes that do not continue a character.
+fn chars_in(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        bytes.len()
+    } else {
+        bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+    }
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Cursor<'a> {
+        Cursor {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// The position of byte `offset`; cheapest when offsets come in increasing order.
+    pub fn position(&mut self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            *self = Cursor::new(self.text);
+        }
+        let bytes = self
+            .text
+            .as_bytes()
+            .get(self.offset..offset)
+            .unwrap_or_default();
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', bytes).count();
+                self.column = 1 + chars_in(bytes.get(last + 1..).unwrap_or_default());
+            }
+            None => self.column += chars_in(bytes),
+        }
+        self.offset = offset;
+        Position {
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +160,17 @@ mod tests {
         // 'x' follows a two-byte character: column 2, not 3.
         assert_eq!(idx.position(text, 5), Position { line: 2, column: 2 });
         assert_eq!(idx.line_text(text, 2), "\u{e9}x");
+    }
+
+    #[test]
+    fn the_cursor_agrees_with_the_line_index_forwards_and_backwards() {
+        let text = "{\n  \"a\": \"\u{e9}\u{e9}\",\r\n\n\t\"b\": 1}\n";
+        let idx = LineIndex::new(text);
+        let mut cursor = Cursor::new(text);
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for &o in offsets.iter().chain(offsets.iter().rev()) {
+            assert_eq!(cursor.position(o), idx.position(text, o), "offset {o}");
+        }
+        assert_eq!(cursor.position(text.len()), idx.position(text, text.len()));
     }
 }

@@ -1,5 +1,8 @@
 //! Policy variables: `${aws:username}`, `${key, 'default'}`, and the specials `${*}` `${?}` `${$}`.
 
+use compact_str::CompactString;
+use smallvec::SmallVec;
+
 /// Where a string is used, which decides whether `*` and `?` are wildcards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wildcards {
@@ -12,32 +15,42 @@ pub enum Wildcards {
 /// One piece of a compiled string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Token {
-    /// Literal text, compared character by character.
-    Text(String),
+    /// Literal text, compared character by character. Most pattern pieces (`aws`, `ssm`,
+    /// `instance/`) are short enough to be stored inline, without an allocation each.
+    Text(CompactString),
     /// `*`: any run of characters, including none.
     Star,
     /// `?`: exactly one character.
     One,
-    /// `${key}` or `${key, 'default'}`; the key is lower-cased, as key names are case-insensitive.
-    Var {
-        key: String,
-        /// [`crate::context::key_hash`] of `key`, so a look-up does not hash it again.
-        hash: u64,
-        default: Option<String>,
-    },
+    /// `${key}` or `${key, 'default'}`. Boxed: variables are rare, and a small token keeps
+    /// the usual one- and two-token patterns inline.
+    Var(Box<Var>),
+}
+
+/// A policy variable in a compiled string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Var {
+    /// The key in lower case, as key names are case-insensitive.
+    pub key: String,
+    /// [`crate::context::key_hash`] of `key`, so a look-up does not hash it again.
+    pub hash: u64,
+    pub default: Option<String>,
 }
 
 impl Token {
     /// A variable token for `key` (any case) with an optional default.
     pub fn var(key: &str, default: Option<String>) -> Token {
         let key = key.to_ascii_lowercase();
-        Token::Var {
+        Token::Var(Box::new(Var {
             hash: crate::context::key_hash(&key),
             key,
             default,
-        }
+        }))
     }
 }
+
+/// A compiled string: most are one or two tokens, kept without an allocation of their own.
+pub type Tokens = SmallVec<[Token; 2]>;
 
 /// A variable reference found in a string, with its byte range in that string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,43 +165,42 @@ pub fn scan(s: &str) -> (Vec<VariableRef>, Vec<VariableSyntaxError>) {
 
 /// Compile `s` into tokens. With `variables` false, `${...}` is literal text (Version 2008-10-17
 /// or no Version); malformed variables are always literal text.
-pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Vec<Token> {
+pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Tokens {
     // The common case, a plain literal: one token, no scanning machinery.
     let special = |b: &u8| *b == b'$' || (wildcards == Wildcards::On && (*b == b'*' || *b == b'?'));
     if !s.as_bytes().iter().any(special) {
         return if s.is_empty() {
-            Vec::new()
+            Tokens::new()
         } else {
-            vec![Token::Text(s.to_string())]
+            smallvec::smallvec![Token::Text(s.into())]
         };
     }
-    let mut out: Vec<Token> = Vec::new();
-    let mut push_text = |out: &mut Vec<Token>, t: &str| {
+    let mut out = Tokens::new();
+    let mut push_text = |out: &mut Tokens, t: &str| {
         if t.is_empty() {
             return;
         }
         if let Some(Token::Text(prev)) = out.last_mut() {
             prev.push_str(t);
         } else {
-            out.push(Token::Text(t.to_string()));
+            out.push(Token::Text(t.into()));
         }
     };
-    let literal =
-        |out: &mut Vec<Token>, t: &str, push_text: &mut dyn FnMut(&mut Vec<Token>, &str)| {
-            if wildcards == Wildcards::Off {
-                push_text(out, t);
-                return;
+    let literal = |out: &mut Tokens, t: &str, push_text: &mut dyn FnMut(&mut Tokens, &str)| {
+        if wildcards == Wildcards::Off {
+            push_text(out, t);
+            return;
+        }
+        let mut run = 0;
+        for (i, c) in t.char_indices() {
+            if c == '*' || c == '?' {
+                push_text(out, t.get(run..i).unwrap_or(""));
+                out.push(if c == '*' { Token::Star } else { Token::One });
+                run = i + 1;
             }
-            let mut run = 0;
-            for (i, c) in t.char_indices() {
-                if c == '*' || c == '?' {
-                    push_text(out, t.get(run..i).unwrap_or(""));
-                    out.push(if c == '*' { Token::Star } else { Token::One });
-                    run = i + 1;
-                }
-            }
-            push_text(out, t.get(run..).unwrap_or(""));
-        };
+        }
+        push_text(out, t.get(run..).unwrap_or(""));
+    };
     let refs = if variables { scan(s).0 } else { Vec::new() };
     let mut pos = 0;
     for r in refs {
@@ -219,7 +231,8 @@ mod tests {
                 "arn:aws:ssm:*:*:session/${aws:username}-?",
                 Wildcards::On,
                 true
-            ),
+            )
+            .to_vec(),
             vec![
                 text("arn:aws:ssm:"),
                 Token::Star,
@@ -242,7 +255,8 @@ mod tests {
                 "${aws:PrincipalTag/team, 'company-wide'}",
                 Wildcards::On,
                 true
-            ),
+            )
+            .to_vec(),
             vec![Token::var(
                 "aws:principaltag/team",
                 Some("company-wide".into())
@@ -254,7 +268,7 @@ mod tests {
     #[test]
     fn special_characters_are_literal() {
         assert_eq!(
-            tokenize("a${*}b${?}${$}", Wildcards::On, true),
+            tokenize("a${*}b${?}${$}", Wildcards::On, true).to_vec(),
             vec![text("a*b?$")]
         );
     }
@@ -262,11 +276,11 @@ mod tests {
     #[test]
     fn variables_are_literal_when_disabled_or_malformed() {
         assert_eq!(
-            tokenize("${aws:username}", Wildcards::Off, false),
+            tokenize("${aws:username}", Wildcards::Off, false).to_vec(),
             vec![text("${aws:username}")]
         );
         assert_eq!(
-            tokenize("x${aws:user name}", Wildcards::Off, true),
+            tokenize("x${aws:user name}", Wildcards::Off, true).to_vec(),
             vec![text("x${aws:user name}")]
         );
         let (refs, errors) = scan("${} ${a ${b}");

@@ -1,6 +1,6 @@
 //! Matching compiled tokens (`*`, `?`, literal text, variables) against a string.
 
-use crate::variables::Token;
+use crate::variables::{Token, Tokens};
 
 /// Resolves variable keys (lower-cased) to the request's single value.
 pub trait Variables {
@@ -52,9 +52,9 @@ fn prefix_len(text: &str, lit: &str, case: Case) -> Option<usize> {
 /// The value a variable token stands for, or None when it has none (and no default).
 fn resolve_var<'a>(token: &'a Token, vars: &'a dyn Variables) -> Option<&'a str> {
     match token {
-        Token::Var { key, hash, default } => {
-            vars.variable_hashed(*hash, key).or(default.as_deref())
-        }
+        Token::Var(v) => vars
+            .variable_hashed(v.hash, &v.key)
+            .or(v.default.as_deref()),
         _ => None,
     }
 }
@@ -63,7 +63,7 @@ fn resolve_var<'a>(token: &'a Token, vars: &'a dyn Variables) -> Option<&'a str>
 pub fn variables_resolve(tokens: &[Token], vars: &dyn Variables) -> bool {
     tokens
         .iter()
-        .all(|t| !matches!(t, Token::Var { .. }) || resolve_var(t, vars).is_some())
+        .all(|t| !matches!(t, Token::Var(_)) || resolve_var(t, vars).is_some())
 }
 
 /// Tokens of most patterns; the texts of longer ones are looked up as they are needed.
@@ -86,7 +86,7 @@ pub fn matches<'a>(
     for (i, t) in tokens.iter().enumerate() {
         let lit = match t {
             Token::Text(l) => l.as_str(),
-            Token::Var { .. } => resolve_var(t, vars)?,
+            Token::Var(_) => resolve_var(t, vars)?,
             Token::Star | Token::One => "",
         };
         if let Some(slot) = literals.get_mut(i) {
@@ -146,7 +146,7 @@ pub fn matches<'a>(
 /// once and matched without the general algorithm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
-    pub tokens: Vec<Token>,
+    pub tokens: Tokens,
     shape: Shape,
 }
 
@@ -163,7 +163,7 @@ enum Shape {
 
 impl Pattern {
     /// Classify `tokens`.
-    pub fn new(tokens: Vec<Token>) -> Pattern {
+    pub fn new(tokens: Tokens) -> Pattern {
         let shape = match tokens.as_slice() {
             [] => Shape::Empty,
             [Token::Text(_)] => Shape::Literal,
