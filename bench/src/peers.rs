@@ -137,7 +137,7 @@ fn statement(s: &Statement) -> String {
     });
     for b in &s.conditions {
         for e in &b.entries {
-            let values: Vec<String> = e.values.iter().map(|v| v.value.clone()).collect();
+            let values: Vec<String> = e.values.iter().map(|v| v.value.to_string()).collect();
             parts.push(condition(b.operator.value, &e.key.value, &values));
         }
     }

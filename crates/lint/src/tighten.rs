@@ -60,7 +60,7 @@ fn statement_json(s: &Statement) -> Value {
             let mut keys = Map::new();
             for e in &b.entries {
                 let vals: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
-                keys.insert(e.key.value.clone(), json!(vals));
+                keys.insert(e.key.value.to_string(), json!(vals));
             }
             c.insert(b.operator.value.name(), Value::Object(keys));
         }
@@ -108,8 +108,8 @@ pub fn proposal(policy: &Policy) -> Value {
         for r in s.resource.iter().flat_map(|r| r.items.iter()) {
             let is_doc = ssmgate_policy::arn::split(&r.value)
                 .is_some_and(|p| p.service == "ssm" && p.resource.starts_with("document/"));
-            if is_doc && !documents.contains(&r.value) {
-                documents.push(r.value.clone());
+            if is_doc && !documents.iter().any(|d| *d == r.value) {
+                documents.push(r.value.to_string());
             }
         }
         if !others.is_empty() {

@@ -20,18 +20,25 @@ pub struct ArnParts<'a> {
 /// Split `s` into ARN parts, or None when it is not `arn:` followed by at least five parts.
 pub fn split(s: &str) -> Option<ArnParts<'_>> {
     let rest = s.strip_prefix("arn:")?;
-    let mut it = rest.splitn(5, ':');
-    let partition = it.next()?;
-    let service = it.next()?;
-    let region = it.next()?;
-    let account = it.next()?;
-    let resource = it.next()?;
+    // The first four colons, found byte by byte (ARNs are short; a colon is one byte in UTF-8,
+    // so every cut falls on a character boundary).
+    let mut colons = rest
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b':')
+        .map(|(i, _)| i);
+    let (a, b, c, d) = (
+        colons.next()?,
+        colons.next()?,
+        colons.next()?,
+        colons.next()?,
+    );
     Some(ArnParts {
-        partition,
-        service,
-        region,
-        account,
-        resource,
+        partition: rest.get(..a)?,
+        service: rest.get(a + 1..b)?,
+        region: rest.get(b + 1..c)?,
+        account: rest.get(c + 1..d)?,
+        resource: rest.get(d + 1..)?,
     })
 }
 

@@ -3,7 +3,7 @@
 use crate::arn::{ArnPattern, PreparedResource};
 use crate::condition::CompiledCondition;
 use crate::error::PolicyError;
-use crate::model::{Effect, ItemList, Policy, PolicyKind, PrincipalBlock};
+use crate::model::{Effect, ItemList, Policy, PolicyKind, PrincipalBlock, Text};
 use crate::parse::parse_policy;
 use crate::span::{Cursor, Position, Span};
 use crate::variables::{tokenize, Token, Wildcards};
@@ -48,7 +48,7 @@ impl ActionPattern {
         lower.make_ascii_lowercase();
         if lower == "*" {
             ActionPattern::Any
-        } else if lower.contains(['*', '?']) {
+        } else if lower.bytes().any(|b| b == b'*' || b == b'?') {
             ActionPattern::Glob(Pattern::new(tokenize(&lower, Wildcards::On, false)))
         } else {
             ActionPattern::Literal(lower)
@@ -130,7 +130,7 @@ impl ResourceMatcher {
 pub struct StatementMeta {
     /// Position in the policy's statement list, from 0.
     pub index: usize,
-    pub sid: Option<String>,
+    pub sid: Option<Text>,
     pub effect: Effect,
     pub span: Span,
     /// Start and end as the IAM simulator reports them in MatchedStatements.

@@ -2,7 +2,7 @@
 
 use crate::arn::ArnPattern;
 use crate::context::{Lookup, Scalar};
-use crate::model::ConditionEntry;
+use crate::model::{ConditionEntry, Text};
 use crate::operator::{Base, Family, Operator, SetQualifier};
 use crate::span::Span;
 use crate::values::{
@@ -28,13 +28,13 @@ pub enum Values {
 pub struct CompiledCondition {
     pub operator: Operator,
     /// The key as written in the policy.
-    pub key: String,
+    pub key: Text,
     /// The key in lower case, as the context stores it.
-    pub key_lower: String,
+    pub key_lower: Text,
     /// [`crate::context::key_hash`] of `key_lower`, computed once.
     pub key_hash: u64,
     /// The policy values as written.
-    pub raw_values: Vec<String>,
+    pub raw_values: Vec<Text>,
     pub values: Values,
     /// The span of `"key": values` in the policy text.
     pub span: Span,
@@ -55,7 +55,7 @@ impl CompiledCondition {
         entry: &ConditionEntry,
         variables: bool,
     ) -> CompiledCondition {
-        let raw: Vec<String> = entry.values.iter().map(|v| v.value.clone()).collect();
+        let raw: Vec<Text> = entry.values.iter().map(|v| v.value.clone()).collect();
         let vars = variables && operator.base.allows_variables();
         let values = match operator.base.family() {
             Family::String => {
@@ -78,7 +78,7 @@ impl CompiledCondition {
             Family::Ip => Values::Ips(raw.iter().map(|s| parse_ip_range(s)).collect()),
             Family::Arn => Values::Arns(raw.iter().map(|s| ArnPattern::compile(s, vars)).collect()),
         };
-        let key_lower = entry.key.value.to_lowercase();
+        let key_lower = Text::from(entry.key.value.to_lowercase());
         CompiledCondition {
             operator,
             key: entry.key.value.clone(),

@@ -3,6 +3,10 @@
 use crate::operator::Operator;
 use crate::span::Span;
 
+/// Text read from a policy. Actions, Sids, keys and most values are short and kept inline,
+/// without an allocation each.
+pub type Text = compact_str::CompactString;
+
 /// A value with the span it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
@@ -56,7 +60,7 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     pub version: Option<Spanned<Version>>,
-    pub id: Option<Spanned<String>>,
+    pub id: Option<Spanned<Text>>,
     pub statements: Vec<Statement>,
     pub span: Span,
 }
@@ -79,7 +83,7 @@ impl Policy {
 pub struct ItemList {
     /// True for the `Not...` form.
     pub negated: bool,
-    pub items: Vec<Spanned<String>>,
+    pub items: Vec<Spanned<Text>>,
     /// The span of the key (`"Action"`), for messages about the element as a whole.
     pub key_span: Span,
     /// The span of the value (string or array).
@@ -93,16 +97,16 @@ pub struct PrincipalBlock {
     /// `"*"` as the whole element.
     pub any: bool,
     /// Pairs such as ("AWS", "arn:aws:iam::123456789012:root").
-    pub entries: Vec<(String, Spanned<String>)>,
+    pub entries: Vec<(String, Spanned<Text>)>,
     pub span: Span,
 }
 
 /// One key of a condition operator and the values it is compared with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConditionEntry {
-    pub key: Spanned<String>,
+    pub key: Spanned<Text>,
     /// Values as text: JSON numbers and booleans keep their source spelling.
-    pub values: Vec<Spanned<String>>,
+    pub values: Vec<Spanned<Text>>,
     pub span: Span,
 }
 
@@ -115,7 +119,7 @@ pub struct ConditionBlock {
 
 impl Statement {
     /// The strings where policy variables may stand: Resource items and condition values.
-    pub fn variable_sites(&self) -> impl Iterator<Item = &Spanned<String>> {
+    pub fn variable_sites(&self) -> impl Iterator<Item = &Spanned<Text>> {
         let resources = self.resource.iter().flat_map(|r| r.items.iter());
         let values = self
             .conditions
@@ -128,7 +132,7 @@ impl Statement {
 /// One statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
-    pub sid: Option<Spanned<String>>,
+    pub sid: Option<Spanned<Text>>,
     pub effect: Spanned<Effect>,
     pub action: Option<ItemList>,
     pub resource: Option<ItemList>,

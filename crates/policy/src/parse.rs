@@ -107,9 +107,9 @@ struct Reader {
     kind: PolicyKind,
 }
 
-fn spanned_str(v: &Json) -> Option<Spanned<String>> {
+fn spanned_str(v: &Json) -> Option<Spanned<Text>> {
     match &v.kind {
-        JsonKind::String(s) => Some(Spanned::new(s.to_string(), v.span)),
+        JsonKind::String(s) => Some(Spanned::new(Text::from(*s), v.span)),
         _ => None,
     }
 }
@@ -266,9 +266,9 @@ impl Reader {
         }
     }
 
-    fn string_list(&mut self, v: &Json, element: &str) -> Vec<Spanned<String>> {
+    fn string_list(&mut self, v: &Json, element: &str) -> Vec<Spanned<Text>> {
         match &v.kind {
-            JsonKind::String(s) => vec![Spanned::new(s.to_string(), v.span)],
+            JsonKind::String(s) => vec![Spanned::new(Text::from(*s), v.span)],
             JsonKind::Array(items) => {
                 let mut out = Vec::new();
                 for item in items.iter() {
@@ -484,8 +484,8 @@ impl Reader {
         })
     }
 
-    fn check_variables(&mut self, s: &Spanned<String>, variables: bool, element: &str) {
-        if !variables {
+    fn check_variables(&mut self, s: &Spanned<Text>, variables: bool, element: &str) {
+        if !variables || !s.value.contains("${") {
             return;
         }
         let (refs, _) = variables::scan(&s.value);
@@ -503,14 +503,14 @@ impl Reader {
         }
     }
 
-    fn check_action(&mut self, a: &Spanned<String>, variables: bool) {
+    fn check_action(&mut self, a: &Spanned<Text>, variables: bool) {
         self.check_variables(a, variables, "Action");
         let s = a.value.as_str();
         if s == "*" {
             return;
         }
-        let colons = s.matches(':').count();
-        let service = s.split(':').next().unwrap_or("");
+        let colons = s.bytes().filter(|&b| b == b':').count();
+        let service = s.split_once(':').map_or(s, |(svc, _)| svc);
         if colons == 0 || service.is_empty() {
             self.err(
                 PolicyError::new(
@@ -545,7 +545,7 @@ impl Reader {
         }
     }
 
-    fn check_resource(&mut self, r: &Spanned<String>) {
+    fn check_resource(&mut self, r: &Spanned<Text>) {
         let s = r.value.as_str();
         if s == "*" {
             return;
@@ -694,7 +694,7 @@ impl Reader {
                     }
                 }
                 entries.push(ConditionEntry {
-                    key: Spanned::new(k.key.to_string(), k.key_span),
+                    key: Spanned::new(Text::from(k.key), k.key_span),
                     values,
                     span: k.key_span.join(k.value.span),
                 });
@@ -709,11 +709,11 @@ impl Reader {
         blocks
     }
 
-    fn condition_values(&mut self, v: &Json) -> Vec<Spanned<String>> {
+    fn condition_values(&mut self, v: &Json) -> Vec<Spanned<Text>> {
         let scalar = |j: &Json| match &j.kind {
-            JsonKind::String(s) => Some(s.to_string()),
-            JsonKind::Number(n) => Some(n.to_string()),
-            JsonKind::Bool(b) => Some(b.to_string()),
+            JsonKind::String(s) => Some(Text::from(*s)),
+            JsonKind::Number(n) => Some(Text::from(*n)),
+            JsonKind::Bool(b) => Some(Text::from(if *b { "true" } else { "false" })),
             _ => None,
         };
         let items: Vec<&Json> = match &v.kind {

@@ -3,7 +3,7 @@
 use crate::compile::{CompiledPolicy, CompiledStatement, StatementMeta};
 use crate::decision::{Decision, PolicyType, Verdict};
 use crate::evaluate::{Observer, Outcome, PolicySet, Request};
-use crate::model::Effect;
+use crate::model::{Effect, Text};
 use crate::span::Span;
 
 /// A statement as it took part in a decision.
@@ -88,8 +88,8 @@ impl Observer for Recorder<'_> {
             Outcome::ConditionFailed { condition } => {
                 s.conditions.get(condition).map(|c| FailedCondition {
                     operator: c.operator.name(),
-                    key: c.key.clone(),
-                    policy_values: c.raw_values.clone(),
+                    key: c.key.to_string(),
+                    policy_values: c.raw_values.iter().map(Text::to_string).collect(),
                     request_values: self
                         .context
                         .and_then(|ctx| ctx.value(&c.key_lower))

@@ -164,7 +164,8 @@ fn ref_decide(policies: &[Policy], action: &str, resource: &str, ctx: &Context) 
             }
             let conds = s.conditions.iter().all(|b| {
                 b.entries.iter().all(|e| {
-                    let values: Vec<String> = e.values.iter().map(|v| v.value.clone()).collect();
+                    let values: Vec<String> =
+                        e.values.iter().map(|v| v.value.to_string()).collect();
                     ref_condition(b.operator.value, &e.key.value, &values, vars, ctx)
                 })
             });

@@ -4,7 +4,7 @@ use super::{did_you_mean, key_matches, key_type, Input};
 use crate::finding::{Finding, Severity};
 use ssmgate_catalog::{Action, Catalog, Service};
 use ssmgate_policy::arn;
-use ssmgate_policy::model::{ConditionBlock, ItemList, Spanned, Statement};
+use ssmgate_policy::model::{ConditionBlock, ItemList, Spanned, Statement, Text};
 use ssmgate_policy::operator::Family;
 
 /// Account ids that AWS's documentation uses in examples.
@@ -65,7 +65,7 @@ fn known_action<'c>(catalog: &'c Catalog, name: &str) -> Option<(String, &'c Act
     Some((format!("{}:{documented}", service.prefix), action, service))
 }
 
-fn action(catalog: &Catalog, a: &Spanned<String>, out: &mut Vec<Finding>) {
+fn action(catalog: &Catalog, a: &Spanned<Text>, out: &mut Vec<Finding>) {
     let raw = a.value.as_str();
     if raw == "*" {
         return;
@@ -172,7 +172,7 @@ fn is_region_like(r: &str) -> bool {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-fn resource(r: &Spanned<String>, out: &mut Vec<Finding>) {
+fn resource(r: &Spanned<Text>, out: &mut Vec<Finding>) {
     let Some(parts) = arn::split(&r.value) else {
         return;
     };
@@ -336,7 +336,7 @@ fn resource_types(catalog: &Catalog, s: &Statement, out: &mut Vec<Finding>) {
         // Malformed resources are IAM errors already.
         return;
     }
-    let resolved: Vec<(&Spanned<String>, Resolved<'_>)> = actions
+    let resolved: Vec<(&Spanned<Text>, Resolved<'_>)> = actions
         .items
         .iter()
         .map(|a| (a, known_action(catalog, &a.value)))

@@ -4,7 +4,7 @@
 use super::{key_type, Input};
 use crate::finding::{Finding, Severity};
 use ssmgate_policy::compile::ActionPattern;
-use ssmgate_policy::model::{ConditionBlock, Effect, ItemList, Spanned, Statement};
+use ssmgate_policy::model::{ConditionBlock, Effect, ItemList, Spanned, Statement, Text};
 use ssmgate_policy::operator::{Base, Family, SetQualifier};
 use ssmgate_policy::span::Span;
 use ssmgate_policy::values::{parse_binary, parse_bool, parse_date, parse_ip_range, parse_number};
@@ -15,7 +15,7 @@ use ssmgate_policy::wildcard::NoVariables;
 pub const MANAGED_POLICY_QUOTA: usize = 6_144;
 
 /// The span of the text inside a JSON string literal's quotes (escapes aside).
-fn inner(s: &Spanned<String>, start: usize, end: usize) -> Span {
+fn inner(s: &Spanned<Text>, start: usize, end: usize) -> Span {
     let base = s.span.start + 1;
     Span::new(
         base + start,
@@ -357,7 +357,7 @@ fn condition(i: &Input<'_>, block: &ConditionBlock, out: &mut Vec<Finding>) {
 }
 
 /// Every `${` in `s` that does not form a valid variable.
-fn variable_syntax(s: &Spanned<String>, out: &mut Vec<Finding>) {
+fn variable_syntax(s: &Spanned<Text>, out: &mut Vec<Finding>) {
     for e in variables::scan(&s.value).1 {
         out.push(
             Finding::new(
