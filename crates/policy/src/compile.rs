@@ -8,8 +8,8 @@ use crate::parse::parse_policy;
 use crate::span::{Cursor, Position, Span};
 use crate::variables::{tokenize, Token, Wildcards};
 use crate::wildcard::{Case, NoVariables, Pattern, Variables};
-use compact_str::CompactString;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 /// Where a policy came from, as the simulator reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,23 +35,23 @@ impl PolicySource {
 pub enum ActionPattern {
     /// `*`.
     Any,
-    /// No wildcard: compared for equality (inline: actions are short).
-    Literal(CompactString),
-    /// With `*` or `?`.
+    /// No wildcard: kept as written and compared without regard to ASCII case ("action names
+    /// are case-insensitive"); lower-casing every action of every policy cost more than that.
+    Literal(Text),
+    /// With `*` or `?`, lower-cased.
     Glob(Pattern),
 }
 
 impl ActionPattern {
     /// Compile an action pattern as written in a policy.
     pub fn compile(s: &str) -> ActionPattern {
-        let mut lower = CompactString::from(s);
-        lower.make_ascii_lowercase();
-        if lower == "*" {
+        if s == "*" {
             ActionPattern::Any
-        } else if lower.bytes().any(|b| b == b'*' || b == b'?') {
+        } else if s.bytes().fold(false, |w, b| w | (b == b'*') | (b == b'?')) {
+            let lower = s.to_ascii_lowercase();
             ActionPattern::Glob(Pattern::new(tokenize(&lower, Wildcards::On, false)))
         } else {
-            ActionPattern::Literal(lower)
+            ActionPattern::Literal(Text::from(s))
         }
     }
 
@@ -59,14 +59,15 @@ impl ActionPattern {
     pub fn matches(&self, action_lower: &str) -> bool {
         match self {
             ActionPattern::Any => true,
-            ActionPattern::Literal(l) => l == action_lower,
+            ActionPattern::Literal(l) => l.eq_ignore_ascii_case(action_lower),
             ActionPattern::Glob(p) => {
                 p.matches(action_lower, Case::Sensitive, &NoVariables) == Some(true)
             }
         }
     }
 
-    /// The service prefix when it has no wildcard, which lets the index file the statement.
+    /// The service prefix when it has no wildcard (in the case written), which lets the index
+    /// file the statement.
     fn literal_service(&self) -> Option<&str> {
         let text = match self {
             ActionPattern::Any => return None,
@@ -84,7 +85,8 @@ impl ActionPattern {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionMatcher {
     pub negated: bool,
-    pub patterns: Vec<ActionPattern>,
+    /// Most statements name one or two actions, kept inline.
+    pub patterns: SmallVec<[ActionPattern; 2]>,
 }
 
 impl ActionMatcher {
@@ -103,7 +105,8 @@ pub enum ResourceMatcher {
     Nothing,
     List {
         negated: bool,
-        patterns: Vec<ArnPattern>,
+        /// Most statements name one resource, kept inline.
+        patterns: SmallVec<[ArnPattern; 1]>,
     },
 }
 
@@ -151,7 +154,7 @@ pub struct CompiledStatement {
 /// Statement numbers by the service prefix of their actions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActionIndex {
-    by_service: HashMap<String, Vec<u32>>,
+    by_service: FxHashMap<Text, Vec<u32>>,
     /// Statements with NotAction or a wildcard in the service part: candidates for every action.
     everywhere: Vec<u32>,
 }
@@ -161,7 +164,7 @@ impl ActionIndex {
         let mut idx = ActionIndex::default();
         for (i, s) in statements.iter().enumerate() {
             let i = i as u32;
-            let services: Option<Vec<&str>> = if s.actions.negated {
+            let services: Option<SmallVec<[&str; 4]>> = if s.actions.negated {
                 None
             } else {
                 s.actions
@@ -176,7 +179,12 @@ impl ActionIndex {
                     svcs.sort_unstable();
                     svcs.dedup();
                     for svc in svcs {
-                        idx.by_service.entry(svc.to_string()).or_default().push(i);
+                        let mut key = Text::from(svc);
+                        key.make_ascii_lowercase();
+                        let list = idx.by_service.entry(key).or_default();
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
                     }
                 }
             }
@@ -209,13 +217,10 @@ fn item_list_resources(list: &ItemList, variables: bool) -> ResourceMatcher {
         patterns: list
             .items
             .iter()
-            .map(|i| {
-                if i.value == "*" || crate::arn::split(&i.value).is_some() {
-                    ArnPattern::compile(&i.value, variables)
-                } else {
-                    // Not an ARN: IAM rejects it; where it is evaluated anyway it names nothing.
-                    ArnPattern::Never
-                }
+            .map(|i| match ArnPattern::compile(&i.value, variables) {
+                // Not an ARN: IAM rejects it; where it is evaluated anyway it names nothing.
+                ArnPattern::Whole(_) => ArnPattern::Never,
+                pattern => pattern,
             })
             .collect(),
     }
@@ -261,7 +266,7 @@ impl CompiledPolicy {
                     },
                     None => ActionMatcher {
                         negated: false,
-                        patterns: Vec::new(),
+                        patterns: SmallVec::new(),
                     },
                 };
                 let resources = match (&s.resource, kind) {

@@ -8,7 +8,7 @@
 //! allocation per node and dropped without a walk.
 
 use crate::span::Span;
-use bumpalo::collections::{String as BumpString, Vec as BumpVec};
+use bumpalo::collections::String as BumpString;
 use bumpalo::Bump;
 
 /// How deep arrays and objects may nest before the input is refused (guards the stack).
@@ -68,6 +68,8 @@ impl Json<'_> {
 pub fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Json<'a>, JsonError> {
     let mut p = Parser {
         arena,
+        values: Vec::new(),
+        members: Vec::new(),
         src: text,
         bytes: text.as_bytes(),
         pos: 0,
@@ -84,6 +86,10 @@ pub fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Json<'a>, JsonError> 
 
 struct Parser<'a> {
     arena: &'a Bump,
+    /// The items and members of the arrays and objects being read, innermost last: each is
+    /// copied into the arena once, at its exact size, when its container closes.
+    values: Vec<Json<'a>>,
+    members: Vec<Member<'a>>,
     src: &'a str,
     bytes: &'a [u8],
     pos: usize,
@@ -307,18 +313,37 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Move the items read since `base` into the arena.
+    fn close(&mut self, base: usize) -> &'a [Json<'a>] {
+        let items = self
+            .arena
+            .alloc_slice_copy(self.values.get(base..).unwrap_or_default());
+        self.values.truncate(base);
+        items
+    }
+
+    /// Move the members read since `base` into the arena.
+    fn close_object(&mut self, base: usize) -> &'a [Member<'a>] {
+        let members = self
+            .arena
+            .alloc_slice_copy(self.members.get(base..).unwrap_or_default());
+        self.members.truncate(base);
+        members
+    }
+
     fn array(&mut self) -> Result<Json<'a>, JsonError> {
         let start = self.pos;
         self.enter()?;
         self.pos += 1;
-        let mut items = BumpVec::new_in(self.arena);
+        let base = self.values.len();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
         } else {
             loop {
                 self.skip_ws();
-                items.push(self.value()?);
+                let item = self.value()?;
+                self.values.push(item);
                 self.skip_ws();
                 match self.peek() {
                     Some(b',') => self.pos += 1,
@@ -333,7 +358,7 @@ impl<'a> Parser<'a> {
         }
         self.depth -= 1;
         Ok(Json {
-            kind: JsonKind::Array(items.into_bump_slice()),
+            kind: JsonKind::Array(self.close(base)),
             span: Span::new(start, self.pos),
         })
     }
@@ -342,7 +367,7 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         self.enter()?;
         self.pos += 1;
-        let mut members = BumpVec::new_in(self.arena);
+        let base = self.members.len();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -365,7 +390,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 self.skip_ws();
                 let value = self.value()?;
-                members.push(Member {
+                self.members.push(Member {
                     key,
                     key_span,
                     value,
@@ -384,7 +409,7 @@ impl<'a> Parser<'a> {
         }
         self.depth -= 1;
         Ok(Json {
-            kind: JsonKind::Object(members.into_bump_slice()),
+            kind: JsonKind::Object(self.close_object(base)),
             span: Span::new(start, self.pos),
         })
     }

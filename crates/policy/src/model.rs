@@ -7,6 +7,9 @@ use crate::span::Span;
 /// without an allocation each.
 pub type Text = compact_str::CompactString;
 
+/// The items of an Action or Resource element.
+pub type Items = smallvec::SmallVec<[Spanned<Text>; 2]>;
+
 /// A value with the span it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
@@ -83,7 +86,8 @@ impl Policy {
 pub struct ItemList {
     /// True for the `Not...` form.
     pub negated: bool,
-    pub items: Vec<Spanned<Text>>,
+    /// Most lists have one or two items, kept inline.
+    pub items: Items,
     /// The span of the key (`"Action"`), for messages about the element as a whole.
     pub key_span: Span,
     /// The span of the value (string or array).

@@ -266,11 +266,11 @@ impl Reader {
         }
     }
 
-    fn string_list(&mut self, v: &Json, element: &str) -> Vec<Spanned<Text>> {
+    fn string_list(&mut self, v: &Json, element: &str) -> Items {
         match &v.kind {
-            JsonKind::String(s) => vec![Spanned::new(Text::from(*s), v.span)],
+            JsonKind::String(s) => smallvec::smallvec![Spanned::new(Text::from(*s), v.span)],
             JsonKind::Array(items) => {
-                let mut out = Vec::new();
+                let mut out = Items::with_capacity(items.len());
                 for item in items.iter() {
                     match spanned_str(item) {
                         Some(s) => out.push(s),
@@ -292,7 +292,7 @@ impl Reader {
                         v.type_name()
                     ),
                 ));
-                Vec::new()
+                Items::new()
             }
         }
     }

@@ -316,7 +316,7 @@ impl PolicySet {
         for e in &prepared.entries {
             for p in &e.statement.actions.patterns {
                 if let ActionPattern::Literal(l) = p {
-                    literal_actions.push(l.to_string());
+                    literal_actions.push(l.as_str().to_ascii_lowercase());
                 }
             }
         }

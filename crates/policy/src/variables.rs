@@ -166,6 +166,10 @@ pub fn scan(s: &str) -> (Vec<VariableRef>, Vec<VariableSyntaxError>) {
 /// Compile `s` into tokens. With `variables` false, `${...}` is literal text (Version 2008-10-17
 /// or no Version); malformed variables are always literal text.
 pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Tokens {
+    // A whole part that is `*` (an ARN's Region or account, say): the commonest wildcard.
+    if s == "*" && wildcards == Wildcards::On {
+        return smallvec::smallvec![Token::Star];
+    }
     // The common case, a plain literal: one token, no scanning machinery.
     let special = |b: &u8| *b == b'$' || (wildcards == Wildcards::On && (*b == b'*' || *b == b'?'));
     if !s.as_bytes().iter().any(special) {
@@ -201,7 +205,11 @@ pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Tokens {
         }
         push_text(out, t.get(run..).unwrap_or(""));
     };
-    let refs = if variables { scan(s).0 } else { Vec::new() };
+    let refs = if variables && s.contains("${") {
+        scan(s).0
+    } else {
+        Vec::new()
+    };
     let mut pos = 0;
     for r in refs {
         literal(&mut out, s.get(pos..r.start).unwrap_or(""), &mut push_text);
