@@ -14,7 +14,14 @@ fuzz_target!(|data: &[u8]| {
             let _ = ssmgate_policy::diagnostic::render("f", text, e.span, "error", e.kind.code(), &e.message, e.help.as_deref());
         }
         if let Some(p) = &parsed.policy {
-            let _ = CompiledPolicy::compile(p, text, kind, PolicySource::new("f", "none"));
+            let compiled = CompiledPolicy::compile(p, text, kind, PolicySource::new("f", "none"));
+            // Statement positions come from a forward cursor; the line index is the reference.
+            let lines = ssmgate_policy::span::LineIndex::new(text);
+            for s in &compiled.statements {
+                let mut start = lines.position(text, s.meta.span.start);
+                start.column += 1;
+                assert_eq!(s.meta.start, start, "statement start position");
+            }
         }
     }
 });

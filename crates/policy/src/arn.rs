@@ -20,19 +20,25 @@ pub struct ArnParts<'a> {
 /// Split `s` into ARN parts, or None when it is not `arn:` followed by at least five parts.
 pub fn split(s: &str) -> Option<ArnParts<'_>> {
     let rest = s.strip_prefix("arn:")?;
-    // The first four colons, found byte by byte (ARNs are short; a colon is one byte in UTF-8,
-    // so every cut falls on a character boundary).
-    let mut colons = rest
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b':')
-        .map(|(i, _)| i);
-    let (a, b, c, d) = (
-        colons.next()?,
-        colons.next()?,
-        colons.next()?,
-        colons.next()?,
-    );
+    // The first four colons (a colon is one byte in UTF-8, so every cut falls on a character
+    // boundary).
+    let mut cuts = [0usize; 4];
+    let mut found = 0;
+    for (i, &b) in rest.as_bytes().iter().enumerate() {
+        if b == b':' {
+            if let Some(cut) = cuts.get_mut(found) {
+                *cut = i;
+            }
+            found += 1;
+            if found == cuts.len() {
+                break;
+            }
+        }
+    }
+    if found < cuts.len() {
+        return None;
+    }
+    let [a, b, c, d] = cuts;
     Some(ArnParts {
         partition: rest.get(..a)?,
         service: rest.get(a + 1..b)?,

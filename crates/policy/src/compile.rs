@@ -47,7 +47,7 @@ impl ActionPattern {
     pub fn compile(s: &str) -> ActionPattern {
         if s == "*" {
             ActionPattern::Any
-        } else if s.bytes().fold(false, |w, b| w | (b == b'*') | (b == b'?')) {
+        } else if memchr::memchr2(b'*', b'?', s.as_bytes()).is_some() {
             let lower = s.to_ascii_lowercase();
             ActionPattern::Glob(Pattern::new(tokenize(&lower, Wildcards::On, false)))
         } else {
