@@ -86,7 +86,7 @@ impl ArnPattern {
         }
         match split(s) {
             Some(p) => {
-                let t = |part: &str| Pattern::new(tokenize(part, Wildcards::On, variables));
+                let t = |part: &str| Pattern::part(part, variables);
                 ArnPattern::Parts(Box::new([
                     t(p.partition),
                     t(p.service),

@@ -6,7 +6,7 @@ use crate::model::*;
 use crate::operator::{Operator, OperatorError};
 use crate::span::Span;
 use crate::variables;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The outcome of parsing: the policy as far as it could be read, and every error found.
 ///
@@ -218,14 +218,15 @@ impl Reader {
             Some(Json {
                 kind: JsonKind::Object(ms),
                 span,
-            }) => statements.extend(self.statement(ms, *span, variables)),
+            }) => self.statement(ms, *span, variables, &mut statements),
             Some(Json {
                 kind: JsonKind::Array(items),
                 ..
             }) => {
+                statements.reserve_exact(items.len());
                 for item in items.iter() {
                     match &item.kind {
-                        JsonKind::Object(ms) => statements.extend(self.statement(ms, item.span, variables)),
+                        JsonKind::Object(ms) => self.statement(ms, item.span, variables, &mut statements),
                         _ => self.err(PolicyError::new(
                             ErrorKind::WrongType,
                             item.span,
@@ -250,7 +251,8 @@ impl Reader {
     }
 
     fn sids(&mut self, statements: &[Statement]) {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut seen: FxHashMap<&str, Span> =
+            FxHashMap::with_capacity_and_hasher(statements.len(), Default::default());
         for s in statements {
             let Some(sid) = &s.sid else { continue };
             if sid.value.is_empty() {
@@ -301,7 +303,14 @@ impl Reader {
         }
     }
 
-    fn statement(&mut self, members: &[Member], span: Span, variables: bool) -> Option<Statement> {
+    /// Read one statement into `out` (statements are large: built in place, not returned).
+    fn statement(
+        &mut self,
+        members: &[Member],
+        span: Span,
+        variables: bool,
+        out: &mut Vec<Statement>,
+    ) {
         self.duplicates(members, false);
         let mut sid = None;
         let mut effect = None;
@@ -477,15 +486,18 @@ impl Reader {
                 .with_help("add \"Principal\": {\"AWS\": \"arn:aws:iam::ACCOUNT:root\"}"),
             );
         }
-        Some(Statement {
+        let (Some(effect), Some(action)) = (effect, action) else {
+            return;
+        };
+        out.push(Statement {
             sid,
-            effect: effect?,
-            action: Some(action?),
+            effect,
+            action: Some(action),
             resource,
             principal,
             conditions,
             span,
-        })
+        });
     }
 
     fn check_variables(&mut self, s: &Spanned<Text>, variables: bool, element: &str) {
@@ -514,7 +526,11 @@ impl Reader {
             return;
         }
         let colons = s.bytes().filter(|&b| b == b':').count();
-        let service = s.split_once(':').map_or(s, |(svc, _)| svc);
+        let service = s
+            .bytes()
+            .position(|b| b == b':')
+            .and_then(|colon| s.get(..colon))
+            .unwrap_or(s);
         if colons == 0 || service.is_empty() {
             self.err(
                 PolicyError::new(
