@@ -180,31 +180,6 @@ pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Tokens {
         };
     }
     let mut out = Tokens::new();
-    let mut push_text = |out: &mut Tokens, t: &str| {
-        if t.is_empty() {
-            return;
-        }
-        if let Some(Token::Text(prev)) = out.last_mut() {
-            prev.push_str(t);
-        } else {
-            out.push(Token::Text(t.into()));
-        }
-    };
-    let literal = |out: &mut Tokens, t: &str, push_text: &mut dyn FnMut(&mut Tokens, &str)| {
-        if wildcards == Wildcards::Off {
-            push_text(out, t);
-            return;
-        }
-        let mut run = 0;
-        for (i, c) in t.char_indices() {
-            if c == '*' || c == '?' {
-                push_text(out, t.get(run..i).unwrap_or(""));
-                out.push(if c == '*' { Token::Star } else { Token::One });
-                run = i + 1;
-            }
-        }
-        push_text(out, t.get(run..).unwrap_or(""));
-    };
     let refs = if variables && s.contains("${") {
         scan(s).0
     } else {
@@ -212,7 +187,7 @@ pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Tokens {
     };
     let mut pos = 0;
     for r in refs {
-        literal(&mut out, s.get(pos..r.start).unwrap_or(""), &mut push_text);
+        push_literal(&mut out, s.get(pos..r.start).unwrap_or(""), wildcards);
         match r.key.as_str() {
             // The specials stand for the character itself, never a wildcard.
             "*" | "?" | "$" => push_text(&mut out, &r.key),
@@ -220,8 +195,38 @@ pub fn tokenize(s: &str, wildcards: Wildcards, variables: bool) -> Tokens {
         }
         pos = r.end;
     }
-    literal(&mut out, s.get(pos..).unwrap_or(""), &mut push_text);
+    push_literal(&mut out, s.get(pos..).unwrap_or(""), wildcards);
     out
+}
+
+/// Append text, joined to the text before it.
+fn push_text(out: &mut Tokens, t: &str) {
+    if t.is_empty() {
+        return;
+    }
+    if let Some(Token::Text(prev)) = out.last_mut() {
+        prev.push_str(t);
+    } else {
+        out.push(Token::Text(t.into()));
+    }
+}
+
+/// Append text outside variables, where `*` and `?` are wildcards if `wildcards` says so.
+fn push_literal(out: &mut Tokens, t: &str, wildcards: Wildcards) {
+    if wildcards == Wildcards::Off {
+        push_text(out, t);
+        return;
+    }
+    // `*` and `?` are ASCII: their byte offsets are character boundaries.
+    let mut run = 0;
+    for (i, b) in t.bytes().enumerate() {
+        if b == b'*' || b == b'?' {
+            push_text(out, t.get(run..i).unwrap_or(""));
+            out.push(if b == b'*' { Token::Star } else { Token::One });
+            run = i + 1;
+        }
+    }
+    push_text(out, t.get(run..).unwrap_or(""));
 }
 
 #[cfg(test)]
