@@ -45,13 +45,18 @@ pub enum ActionPattern {
 impl ActionPattern {
     /// Compile an action pattern as written in a policy.
     pub fn compile(s: &str) -> ActionPattern {
+        ActionPattern::from_text(Text::from(s))
+    }
+
+    /// [`ActionPattern::compile`], keeping the text itself for a literal.
+    pub fn from_text(s: Text) -> ActionPattern {
         if s == "*" {
             ActionPattern::Any
         } else if memchr::memchr2(b'*', b'?', s.as_bytes()).is_some() {
             let lower = s.to_ascii_lowercase();
             ActionPattern::Glob(Pattern::new(tokenize(&lower, Wildcards::On, false)))
         } else {
-            ActionPattern::Literal(Text::from(s))
+            ActionPattern::Literal(s)
         }
     }
 
@@ -249,21 +254,32 @@ impl CompiledPolicy {
         kind: PolicyKind,
         source: PolicySource,
     ) -> CompiledPolicy {
+        CompiledPolicy::compile_owned(policy.clone(), text, kind, source)
+    }
+
+    /// [`CompiledPolicy::compile`] taking the policy, whose text then moves into the compiled
+    /// forms instead of being copied.
+    pub fn compile_owned(
+        policy: Policy,
+        text: &str,
+        kind: PolicyKind,
+        source: PolicySource,
+    ) -> CompiledPolicy {
         let mut cursor = Cursor::new(text);
         let variables = policy.variables_enabled();
         let statements: Vec<CompiledStatement> = policy
             .statements
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(index, s)| {
                 let (start, end) = statement_positions(&mut cursor, s.span);
-                let actions = match &s.action {
+                let actions = match s.action {
                     Some(a) => ActionMatcher {
                         negated: a.negated,
                         patterns: a
                             .items
-                            .iter()
-                            .map(|i| ActionPattern::compile(&i.value))
+                            .into_iter()
+                            .map(|i| ActionPattern::from_text(i.value))
                             .collect(),
                     },
                     None => ActionMatcher {
@@ -288,7 +304,7 @@ impl CompiledPolicy {
                 CompiledStatement {
                     meta: StatementMeta {
                         index,
-                        sid: s.sid.as_ref().map(|s| s.value.clone()),
+                        sid: s.sid.map(|s| s.value),
                         effect: s.effect.value,
                         span: s.span,
                         start,
@@ -296,7 +312,7 @@ impl CompiledPolicy {
                     },
                     actions,
                     resources,
-                    principal: s.principal.clone(),
+                    principal: s.principal,
                     conditions,
                 }
             })
@@ -316,7 +332,7 @@ impl CompiledPolicy {
         source: PolicySource,
     ) -> Result<CompiledPolicy, Vec<PolicyError>> {
         let policy = parse_policy(text, kind).into_result()?;
-        Ok(CompiledPolicy::compile(&policy, text, kind, source))
+        Ok(CompiledPolicy::compile_owned(policy, text, kind, source))
     }
 
     /// Parse and compile what can be read even when IAM would reject the policy; malformed
@@ -329,8 +345,7 @@ impl CompiledPolicy {
         let parsed = parse_policy(text, kind);
         let compiled = parsed
             .policy
-            .as_ref()
-            .map(|p| CompiledPolicy::compile(p, text, kind, source));
+            .map(|p| CompiledPolicy::compile_owned(p, text, kind, source));
         (compiled, parsed.errors)
     }
 }
