@@ -1,19 +1,22 @@
 //! Compiled conditions and their evaluation against the request context.
 
 use crate::arn::ArnPattern;
-use crate::context::{Lookup, Scalar};
+use crate::context::{same_text, Lookup, Scalar};
 use crate::model::{ConditionEntry, Text};
 use crate::operator::{Base, Family, Operator, SetQualifier};
 use crate::span::Span;
 use crate::values::{
     parse_binary, parse_bool, parse_date, parse_ip_range, parse_number, Timestamp,
 };
-use crate::variables::{tokenize, Wildcards};
+use crate::variables::{tokenize, Token, Wildcards};
 use crate::wildcard::{Case, Pattern, Variables};
 
 /// Policy values of one condition key, read once as the operator's family needs them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
+    /// String values compared exactly, case included: no wildcard, no variable (the Regions of
+    /// a guardrail, say). Checked without the pattern machinery.
+    Exact(Box<[Box<str>]>),
     Strings(Vec<Pattern>),
     Numbers(Vec<Option<f64>>),
     Dates(Vec<Option<Timestamp>>),
@@ -63,11 +66,24 @@ impl CompiledCondition {
                     Base::StringLike => Wildcards::On,
                     _ => Wildcards::Off,
                 };
-                Values::Strings(
-                    raw.iter()
-                        .map(|s| Pattern::new(tokenize(s, wild, vars)))
-                        .collect(),
-                )
+                let patterns: Vec<Pattern> = raw
+                    .iter()
+                    .map(|s| Pattern::new(tokenize(s, wild, vars)))
+                    .collect();
+                let exact: Option<Box<[Box<str>]>> = patterns
+                    .iter()
+                    .map(|p| match p.tokens.as_slice() {
+                        [Token::Text(t)] => Some(Box::from(t.as_str())),
+                        [] => Some(Box::from("")),
+                        _ => None,
+                    })
+                    .collect();
+                match exact {
+                    Some(exact) if operator.base.positive() != Base::StringEqualsIgnoreCase => {
+                        Values::Exact(exact)
+                    }
+                    _ => Values::Strings(patterns),
+                }
             }
             Family::Numeric => Values::Numbers(raw.iter().map(|s| parse_number(s)).collect()),
             Family::Date => Values::Dates(raw.iter().map(|s| parse_date(s)).collect()),
@@ -94,6 +110,7 @@ impl CompiledCondition {
     fn any_value_matches(&self, v: &Scalar, vars: &dyn Variables) -> bool {
         let base = self.operator.base.positive();
         match &self.values {
+            Values::Exact(values) => values.iter().any(|x| same_text(x, &v.text)),
             Values::Strings(patterns) => {
                 let case = if base == Base::StringEqualsIgnoreCase {
                     Case::Insensitive

@@ -64,6 +64,32 @@ pub fn key_hash(lower: &str) -> u64 {
     BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(lower)
 }
 
+/// Whether `a` and `b` are the same bytes, compared eight at a time in registers: keys and values
+/// are a few dozen bytes, and a call to `memcmp` for each comparison cost more than the compare.
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |c: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        u64::from_ne_bytes(w)
+    };
+    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    if !ca
+        .by_ref()
+        .zip(cb.by_ref())
+        .all(|(x, y)| word(x) == word(y))
+    {
+        return false;
+    }
+    ca.remainder()
+        .iter()
+        .zip(cb.remainder())
+        .all(|(x, y)| x == y)
+}
+
 /// Keys whose hashes are kept inside the context itself.
 const INLINE_KEYS: usize = 8;
 
@@ -138,7 +164,11 @@ impl Context {
             .enumerate()
             .filter(|&(_, &h)| h == hash)
             .map(|(i, _)| i)
-            .find(|&i| self.entries.get(i).is_some_and(|e| e.key == lower))
+            .find(|&i| {
+                self.entries
+                    .get(i)
+                    .is_some_and(|e| same_text(&e.key, lower))
+            })
     }
 
     fn find(&self, hash: u64, lower: &str) -> Option<&Entry> {
@@ -280,5 +310,53 @@ impl Variables for Layered<'_> {
             Some(t) => t.variable_hashed(hash, key),
             None => self.base.variable_hashed(hash, key),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The register-wide comparison agrees with `==` at every length and every differing byte.
+    #[test]
+    fn same_text_agrees_with_equality() {
+        for len in 0..40 {
+            let a: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            assert!(same_text(&a, &a.clone()));
+            assert!(!same_text(&a, &format!("{a}x")));
+            for at in 0..len {
+                let mut b = a.clone().into_bytes();
+                b[at] = b'Z';
+                let b = String::from_utf8(b).expect("ASCII");
+                assert_eq!(same_text(&a, &b), a == b, "{a} vs {b}");
+            }
+        }
+        assert!(same_text("r\u{e9}gion", "r\u{e9}gion"));
+        assert!(!same_text("r\u{e9}gion", "r\u{e8}gion"));
+    }
+
+    /// "Condition key names are not case-sensitive": a key set in one case is found in another.
+    #[test]
+    fn condition_keys_are_found_in_any_case() {
+        let mut c = Context::new();
+        c.set("aws:RequestedRegion", "us-east-1");
+        for i in 0..20 {
+            c.set(&format!("ssm:resourceTag/k{i}"), "v");
+        }
+        assert_eq!(
+            c.get("AWS:requestedregion")
+                .map(|v| v.values[0].text.as_str()),
+            Some("us-east-1")
+        );
+        assert!(c.get("ssm:resourcetag/K19").is_some());
+        c.remove("SSM:RESOURCETAG/k3");
+        assert!(c.get("ssm:resourceTag/k3").is_none());
+        assert_eq!(
+            c.keys().next(),
+            Some("aws:RequestedRegion"),
+            "keys keep their order"
+        );
     }
 }

@@ -119,21 +119,10 @@ fn indexable_condition(s: &CompiledStatement) -> Option<(&str, Vec<&str>)> {
         let plain = c.operator.base == Base::StringEquals
             && c.operator.qualifier.is_none()
             && !c.operator.if_exists;
-        let Values::Strings(patterns) = &c.values else {
+        let Values::Exact(values) = &c.values else {
             return None;
         };
-        if !plain {
-            return None;
-        }
-        let mut literals = Vec::new();
-        for p in patterns {
-            match p.tokens.as_slice() {
-                [Token::Text(t)] => literals.push(t.as_str()),
-                [] => literals.push(""),
-                _ => return None,
-            }
-        }
-        Some((c.key_lower.as_str(), literals))
+        plain.then(|| (c.key_lower.as_str(), values.iter().map(|v| &**v).collect()))
     })
 }
 
