@@ -4,7 +4,8 @@
 //! Guide, ARN condition operators); the resource part is everything after the fifth colon,
 //! so `*` there crosses `/` and `:` but never the other parts.
 
-use crate::variables::{tokenize, Wildcards};
+use crate::model::Text;
+use crate::variables::{tokenize, Token, Wildcards};
 use crate::wildcard::{Case, Pattern, Variables};
 
 /// The parts of an ARN: partition, service, region, account, resource.
@@ -17,34 +18,42 @@ pub struct ArnParts<'a> {
     pub resource: &'a str,
 }
 
-/// Split `s` into ARN parts, or None when it is not `arn:` followed by at least five parts.
-pub fn split(s: &str) -> Option<ArnParts<'_>> {
+/// Where `s` is cut into ARN parts: the byte offsets of the four colons after `arn:`, or None
+/// when it is not `arn:` followed by at least five parts.
+fn cuts(s: &str) -> Option<[usize; 4]> {
     let rest = s.strip_prefix("arn:")?;
-    // The first four colons (a colon is one byte in UTF-8, so every cut falls on a character
-    // boundary).
+    // A colon is one byte in UTF-8, so every cut falls on a character boundary.
     let mut cuts = [0usize; 4];
     let mut found = 0;
     for (i, &b) in rest.as_bytes().iter().enumerate() {
         if b == b':' {
             if let Some(cut) = cuts.get_mut(found) {
-                *cut = i;
+                *cut = i + 4;
             }
             found += 1;
             if found == cuts.len() {
-                break;
+                return Some(cuts);
             }
         }
     }
-    if found < cuts.len() {
-        return None;
-    }
-    let [a, b, c, d] = cuts;
+    None
+}
+
+/// The byte ranges of the five parts of `s`, cut at `cuts`.
+fn part_ranges(s: &str, [a, b, c, d]: [usize; 4]) -> [(usize, usize); 5] {
+    [(4, a), (a + 1, b), (b + 1, c), (c + 1, d), (d + 1, s.len())]
+}
+
+/// Split `s` into ARN parts, or None when it is not `arn:` followed by at least five parts.
+pub fn split(s: &str) -> Option<ArnParts<'_>> {
+    let [partition, service, region, account, resource] = part_ranges(s, cuts(s)?);
+    let part = |(from, to): (usize, usize)| s.get(from..to);
     Some(ArnParts {
-        partition: rest.get(..a)?,
-        service: rest.get(a + 1..b)?,
-        region: rest.get(b + 1..c)?,
-        account: rest.get(c + 1..d)?,
-        resource: rest.get(d + 1..)?,
+        partition: part(partition)?,
+        service: part(service)?,
+        region: part(region)?,
+        account: part(account)?,
+        resource: part(resource)?,
     })
 }
 
@@ -71,11 +80,112 @@ pub enum ArnPattern {
     /// `*`: every resource.
     Any,
     /// Part-wise patterns for an ARN-shaped string.
-    Parts(Box<[Pattern; 5]>),
+    Parts(PartPatterns),
     /// Not ARN-shaped: the whole string as one pattern (it can only match non-ARN values).
     Whole(Pattern),
     /// Matches nothing: a malformed Resource that IAM would have rejected.
     Never,
+}
+
+/// One part of an ARN pattern. Most parts are `*` or plain text: those are a range of the
+/// pattern's text, so compiling an ARN takes one copy of it rather than five token lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartPattern {
+    /// `*`.
+    Any,
+    /// Plain text (the range of it in the pattern's text), matched exactly.
+    Literal(u32, u32),
+    /// Plain text and a final `*`: the range of the text, matched as a prefix.
+    Prefix(u32, u32),
+    /// Wildcards elsewhere, or variables.
+    General(Box<Pattern>),
+}
+
+/// The five part patterns of an ARN pattern (partition, service, Region, account, resource).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartPatterns {
+    text: Text,
+    parts: [PartPattern; 5],
+}
+
+impl PartPatterns {
+    fn compile(s: &str, cuts: [usize; 4], variables: bool) -> PartPatterns {
+        let plain = |t: &str| !t.bytes().any(|b| b == b'*' || b == b'?' || b == b'$');
+        let part = |(from, to): (usize, usize)| {
+            let t = s.get(from..to).unwrap_or_default();
+            let range = |end: usize| match (u32::try_from(from), u32::try_from(end)) {
+                (Ok(f), Ok(e)) => Some((f, e)),
+                _ => None,
+            };
+            match t.strip_suffix('*') {
+                _ if t == "*" => PartPattern::Any,
+                _ if plain(t) => match range(to) {
+                    Some((f, e)) => PartPattern::Literal(f, e),
+                    None => PartPattern::General(Box::new(Pattern::part(t, variables))),
+                },
+                Some(head) if plain(head) => match range(to - 1) {
+                    Some((f, e)) => PartPattern::Prefix(f, e),
+                    None => PartPattern::General(Box::new(Pattern::part(t, variables))),
+                },
+                _ => PartPattern::General(Box::new(Pattern::part(t, variables))),
+            }
+        };
+        let [p, sv, r, a, res] = part_ranges(s, cuts);
+        PartPatterns {
+            text: Text::from(s),
+            parts: [part(p), part(sv), part(r), part(a), part(res)],
+        }
+    }
+
+    fn text(&self, from: u32, to: u32) -> &str {
+        self.text
+            .get(from as usize..to as usize)
+            .unwrap_or_default()
+    }
+
+    /// Part `i` (0 partition ... 4 resource) against `value`; None when its variable has no
+    /// value.
+    fn part_matches(&self, i: usize, value: &str, vars: &dyn Variables) -> Option<bool> {
+        match self.parts.get(i)? {
+            PartPattern::Any => Some(true),
+            PartPattern::Literal(f, t) => Some(value == self.text(*f, *t)),
+            PartPattern::Prefix(f, t) => Some(value.starts_with(self.text(*f, *t))),
+            PartPattern::General(p) => p.matches(value, Case::Sensitive, vars),
+        }
+    }
+
+    /// The text of part `i` when it is plain text.
+    pub fn literal(&self, i: usize) -> Option<&str> {
+        match self.parts.get(i)? {
+            PartPattern::Literal(f, t) => Some(self.text(*f, *t)),
+            PartPattern::General(p) => match p.tokens.as_slice() {
+                [Token::Text(t)] => Some(t.as_str()),
+                [] => Some(""),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The literal start of part `i`, up to its first wildcard or variable.
+    pub fn literal_start(&self, i: usize) -> &str {
+        match self.parts.get(i) {
+            Some(PartPattern::Literal(f, t) | PartPattern::Prefix(f, t)) => self.text(*f, *t),
+            Some(PartPattern::General(p)) => match p.tokens.first() {
+                Some(Token::Text(t)) => t.as_str(),
+                _ => "",
+            },
+            _ => "",
+        }
+    }
+
+    /// Whether every variable of every part has a value.
+    fn variables_resolve(&self, vars: &dyn Variables) -> bool {
+        self.parts.iter().all(|p| match p {
+            PartPattern::General(p) => crate::wildcard::variables_resolve(&p.tokens, vars),
+            _ => true,
+        })
+    }
 }
 
 impl ArnPattern {
@@ -84,17 +194,8 @@ impl ArnPattern {
         if s == "*" {
             return ArnPattern::Any;
         }
-        match split(s) {
-            Some(p) => {
-                let t = |part: &str| Pattern::part(part, variables);
-                ArnPattern::Parts(Box::new([
-                    t(p.partition),
-                    t(p.service),
-                    t(p.region),
-                    t(p.account),
-                    t(p.resource),
-                ]))
-            }
+        match cuts(s) {
+            Some(cuts) => ArnPattern::Parts(PartPatterns::compile(s, cuts, variables)),
             None => ArnPattern::Whole(Pattern::new(tokenize(s, Wildcards::On, variables))),
         }
     }
@@ -123,22 +224,18 @@ impl ArnPattern {
             }
             ArnPattern::Parts(parts) => {
                 let Some(v) = value.parts else {
-                    let resolves = parts
-                        .iter()
-                        .all(|t| crate::wildcard::variables_resolve(&t.tokens, vars));
-                    return resolves.then_some(false);
+                    return parts.variables_resolve(vars).then_some(false);
                 };
-                let [partition, service, region, account, resource] = &**parts;
                 // The resource part first: it tells most ARNs apart, so most misses stop there.
                 let checks = [
-                    (resource, v.resource),
-                    (service, v.service),
-                    (account, v.account),
-                    (region, v.region),
-                    (partition, v.partition),
+                    (4, v.resource),
+                    (1, v.service),
+                    (3, v.account),
+                    (2, v.region),
+                    (0, v.partition),
                 ];
-                for (pattern, part) in checks {
-                    match pattern.matches(part, Case::Sensitive, vars) {
+                for (i, part) in checks {
+                    match parts.part_matches(i, part, vars) {
                         Some(true) => {}
                         // A miss, or a part whose variable has no value: no match either way
                         // (callers treat a null pattern as matching nothing).
@@ -160,6 +257,82 @@ mod tests {
         ArnPattern::compile(p, true)
             .matches(v, &NoVariables)
             .unwrap_or(false)
+    }
+
+    struct Vars;
+    impl Variables for Vars {
+        fn variable(&self, key: &str) -> Option<&str> {
+            (key == "aws:username").then_some("alice")
+        }
+    }
+
+    /// "Each of the six colon-delimited components of the ARN is checked separately": the
+    /// compact parts (ranges of one string) decide as a full pattern per part does.
+    #[test]
+    fn compact_parts_agree_with_a_pattern_per_part() {
+        let patterns = [
+            "arn:aws:ssm:*:*:document/*",
+            "arn:aws:ssm:us-east-1::document/AWS-*",
+            "arn:aws:ec2:*:123456789012:instance/i-0abc",
+            "arn:aws:ssm:*:*:session/${aws:username}-*",
+            "arn:aws:ssm:*:*:session/${aws:userid}-*",
+            "arn:aws:s3:::bucket/*/log?",
+            "arn:aws:ssm:*:*:managed-instance/*",
+            "arn:aws:iam::*:role/a$b",
+            "arn:*:ssm:eu-*:*:*",
+            "arn:aws:ssm:::",
+        ];
+        let values = [
+            "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+            "arn:aws:ssm:us-east-1:111122223333:document/Mine",
+            "arn:aws:ec2:us-east-2:123456789012:instance/i-0abc",
+            "arn:aws:ssm:us-east-2:123456789012:session/alice-0a1b",
+            "arn:aws:ssm:us-east-2:123456789012:session/bob-0a1b",
+            "arn:aws:s3:::bucket/2024/logs",
+            "arn:aws:s3:::bucket/2024/log1",
+            "arn:aws:iam::123456789012:role/a$b",
+            "arn:aws-cn:ssm:eu-west-1:1:x",
+            "arn:aws:ssm:::",
+            "not-an-arn",
+        ];
+        for p in patterns {
+            let compiled = ArnPattern::compile(p, true);
+            let pp = split(p).expect("an ARN pattern");
+            let reference = [pp.partition, pp.service, pp.region, pp.account, pp.resource]
+                .map(|part| Pattern::part(part, true));
+            for v in values {
+                let expected = match split(v) {
+                    None => {
+                        let resolves = reference
+                            .iter()
+                            .all(|r| crate::wildcard::variables_resolve(&r.tokens, &Vars));
+                        resolves.then_some(false)
+                    }
+                    Some(vp) => {
+                        // In the engine's order: the resource part first.
+                        let mut result = Some(true);
+                        let [pa, sv, rg, ac, rs] = &reference;
+                        for (r, part) in [
+                            (rs, vp.resource),
+                            (sv, vp.service),
+                            (ac, vp.account),
+                            (rg, vp.region),
+                            (pa, vp.partition),
+                        ] {
+                            match r.matches(part, Case::Sensitive, &Vars) {
+                                Some(true) => {}
+                                other => {
+                                    result = other;
+                                    break;
+                                }
+                            }
+                        }
+                        result
+                    }
+                };
+                assert_eq!(compiled.matches(v, &Vars), expected, "{p} against {v}");
+            }
+        }
     }
 
     /// "*" matches the empty string, so an any-account pattern matches AWS-owned documents,

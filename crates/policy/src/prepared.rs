@@ -14,7 +14,6 @@ use crate::evaluate::{PolicySet, Request};
 use crate::model::Effect;
 use crate::operator::Base;
 use crate::principal::{principal_matches, Naming, PrincipalKind};
-use crate::variables::Token;
 use crate::wildcard::Variables;
 use rustc_hash::FxHashMap;
 
@@ -158,15 +157,8 @@ fn resource_prefix(p: &ArnPattern) -> Option<(String, String)> {
     let ArnPattern::Parts(parts) = p else {
         return None;
     };
-    let [_, service, _, _, resource] = &**parts;
-    let svc = match service.tokens.as_slice() {
-        [Token::Text(t)] => t.to_string(),
-        _ => return None,
-    };
-    let prefix = match resource.tokens.first() {
-        Some(Token::Text(t)) => t.to_string(),
-        _ => String::new(),
-    };
+    let svc = parts.literal(1)?.to_string();
+    let prefix = parts.literal_start(4).to_string();
     (!prefix.is_empty()).then_some((svc, prefix))
 }
 
@@ -175,13 +167,9 @@ fn literal_arn(p: &ArnPattern) -> Option<String> {
         return None;
     };
     let mut out = String::from("arn");
-    for part in parts.iter() {
+    for i in 0..5 {
         out.push(':');
-        match part.tokens.as_slice() {
-            [Token::Text(t)] => out.push_str(t),
-            [] => {}
-            _ => return None,
-        }
+        out.push_str(parts.literal(i)?);
     }
     Some(out)
 }
