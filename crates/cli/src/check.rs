@@ -174,19 +174,19 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
                 "deniedTargets": outcome.denied_targets,
                 "checks": checks,
             });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Text => {
             if args.explain {
                 for r in &outcome.results {
-                    println!("{}", r.explain());
+                    outln!("{}", r.explain());
                 }
             }
             match &outcome.denial {
                 None => {
-                    println!("allowed: {} by {}", outcome.operation, caller.arn);
+                    outln!("allowed: {} by {}", outcome.operation, caller.arn);
                     for t in &outcome.denied_targets {
-                        println!("  invocation on {t}: AccessDenied (the instance is not allowed)");
+                        outln!("  invocation on {t}: AccessDenied (the instance is not allowed)");
                     }
                 }
                 Some(m) => eprintln!(
@@ -239,7 +239,7 @@ pub fn who_can_cmd(args: &WhoCanArgs) -> ExitCode {
                     json!({"principal": r.principal, "allowed": allowed})
                 })
                 .collect();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(
                     &json!({"operation": m.operation, "targets": m.targets, "principals": rows})
@@ -247,7 +247,7 @@ pub fn who_can_cmd(args: &WhoCanArgs) -> ExitCode {
                 .unwrap_or_default()
             );
         }
-        Format::Text => print!("{}", table(&m, &fleet)),
+        Format::Text => out!("{}", table(&m, &fleet)),
     }
     ExitCode::SUCCESS
 }

@@ -136,12 +136,12 @@ pub fn run(args: &Args) -> ExitCode {
         })
         .collect();
     match args.format {
-        Format::Text => print!("{}", output::text(&reports)),
-        Format::Json => println!(
+        Format::Text => out!("{}", output::text(&reports)),
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&output::json(&reports)).unwrap_or_default()
         ),
-        Format::Sarif => println!(
+        Format::Sarif => outln!(
             "{}",
             serde_json::to_string_pretty(&output::sarif(&reports)).unwrap_or_default()
         ),

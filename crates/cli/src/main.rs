@@ -2,9 +2,21 @@
 
 #![forbid(unsafe_code)]
 
+/// `println!` for results: when the reader goes away (`ssmgate ... | head`), the process ends
+/// quietly instead of panicking on the closed pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::out::write(&format!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` for results, as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::out::write(&format!($($arg)*)) };
+}
+
 mod check;
 mod input;
 mod lint;
+mod out;
 mod serve;
 mod simulate;
 

@@ -43,11 +43,11 @@ pub fn run(args: &Args) -> ExitCode {
         Ok((resp, explanations)) => {
             if args.explain {
                 for e in explanations {
-                    println!("{e}");
+                    outln!("{e}");
                 }
             } else {
                 match serde_json::to_string_pretty(&resp) {
-                    Ok(s) => println!("{s}"),
+                    Ok(s) => outln!("{s}"),
                     Err(e) => {
                         eprintln!("ssmgate: cannot write the response: {e}");
                         return ExitCode::from(EXIT_USAGE);

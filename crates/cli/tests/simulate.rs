@@ -156,3 +156,28 @@ fn explain_says_which_condition_failed() {
     assert!(text.contains("implicitly denied"), "{text}");
     assert!(text.contains("condition StringLike on ssm:resourceTag/Finance needs [\"WebServers\"] but the request has [\"Payroll\"]"), "{text}");
 }
+
+/// A reader that stops early (`ssmgate ... | head`) ends the run quietly: no panic on the closed
+/// pipe, and the status of a run that did its work.
+#[test]
+fn a_closed_output_pipe_ends_the_run_without_a_panic() {
+    use std::process::{Command, Stdio};
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ssmgate"))
+        .current_dir(root)
+        .args([
+            "simulate-custom-policy",
+            "--cli-input-json",
+            "file://examples/simulate/finance-session.json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ssmgate starts");
+    // Close the reading end before ssmgate has written anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("ssmgate ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+}
