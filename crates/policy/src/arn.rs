@@ -113,22 +113,22 @@ impl PartPatterns {
         let plain = |t: &str| !t.bytes().any(|b| b == b'*' || b == b'?' || b == b'$');
         let part = |(from, to): (usize, usize)| {
             let t = s.get(from..to).unwrap_or_default();
-            let range = |end: usize| match (u32::try_from(from), u32::try_from(end)) {
-                (Ok(f), Ok(e)) => Some((f, e)),
+            let range = |end: usize| Some((u32::try_from(from).ok()?, u32::try_from(end).ok()?));
+            let head = t.strip_suffix('*').filter(|h| plain(h));
+            match (t == "*", plain(t), head) {
+                (true, _, _) => Some(PartPattern::Any),
+                (_, true, _) => range(to).map(|(f, e)| PartPattern::Literal(f, e)),
+                (_, _, Some(_)) => range(to - 1).map(|(f, e)| PartPattern::Prefix(f, e)),
                 _ => None,
-            };
-            match t.strip_suffix('*') {
-                _ if t == "*" => PartPattern::Any,
-                _ if plain(t) => match range(to) {
-                    Some((f, e)) => PartPattern::Literal(f, e),
-                    None => PartPattern::General(Box::new(Pattern::part(t, variables))),
-                },
-                Some(head) if plain(head) => match range(to - 1) {
-                    Some((f, e)) => PartPattern::Prefix(f, e),
-                    None => PartPattern::General(Box::new(Pattern::part(t, variables))),
-                },
-                _ => PartPattern::General(Box::new(Pattern::part(t, variables))),
             }
+            // Other wildcards, variables (or a part beyond 4 GiB): the general matcher.
+            .unwrap_or_else(|| {
+                PartPattern::General(Box::new(Pattern::new(tokenize(
+                    t,
+                    Wildcards::On,
+                    variables,
+                ))))
+            })
         };
         let [p, sv, r, a, res] = part_ranges(s, cuts);
         PartPatterns {
@@ -299,7 +299,7 @@ mod tests {
             let compiled = ArnPattern::compile(p, true);
             let pp = split(p).expect("an ARN pattern");
             let reference = [pp.partition, pp.service, pp.region, pp.account, pp.resource]
-                .map(|part| Pattern::part(part, true));
+                .map(|part| Pattern::new(tokenize(part, Wildcards::On, true)));
             for v in values {
                 let expected = match split(v) {
                     None => {

@@ -57,6 +57,17 @@ pub struct ContextValue {
     pub multivalued: bool,
 }
 
+impl ContextValue {
+    /// The value as a policy variable: "You can't use a multivalued condition key as a
+    /// variable", so a list resolves to nothing.
+    pub fn variable_value(&self) -> Option<&str> {
+        match self.values.as_slice() {
+            [one] if !self.multivalued => Some(one.text.as_str()),
+            _ => None,
+        }
+    }
+}
+
 /// The hash under which a lower-case key is stored; compiled conditions compute it once, so
 /// looking a key up costs a scan of a few hashes and one comparison, not a hash of the key.
 pub fn key_hash(lower: &str) -> u64 {
@@ -243,11 +254,7 @@ impl Variables for Context {
     }
 
     fn variable_hashed(&self, hash: u64, key: &str) -> Option<&str> {
-        let v = self.get_hashed(hash, key)?;
-        match v.values.as_slice() {
-            [one] if !v.multivalued => Some(one.text.as_str()),
-            _ => None,
-        }
+        self.get_hashed(hash, key)?.variable_value()
     }
 }
 
@@ -306,10 +313,7 @@ impl Variables for Layered<'_> {
 
     /// The top context's value when it has the key, even a list (which resolves to nothing).
     fn variable_hashed(&self, hash: u64, key: &str) -> Option<&str> {
-        match self.top.filter(|t| t.get_hashed(hash, key).is_some()) {
-            Some(t) => t.variable_hashed(hash, key),
-            None => self.base.variable_hashed(hash, key),
-        }
+        self.value_hashed(hash, key)?.variable_value()
     }
 }
 

@@ -1,6 +1,6 @@
 //! Matching compiled tokens (`*`, `?`, literal text, variables) against a string.
 
-use crate::variables::{tokenize, Token, Tokens, Wildcards};
+use crate::variables::{Token, Tokens};
 
 /// Resolves variable keys (lower-cased) to the request's single value.
 pub trait Variables {
@@ -175,25 +175,6 @@ impl Pattern {
         Pattern { tokens, shape }
     }
 
-    /// A wildcard pattern for one part of an ARN (or any `Like` value): the usual `*` and
-    /// plain text are built directly, the rest tokenized.
-    pub fn part(s: &str, variables: bool) -> Pattern {
-        let special = |b: u8| b == b'*' || b == b'?' || b == b'$';
-        if s == "*" {
-            Pattern {
-                tokens: smallvec::smallvec![Token::Star],
-                shape: Shape::Any,
-            }
-        } else if !s.is_empty() && !s.bytes().any(special) {
-            Pattern {
-                tokens: smallvec::smallvec![Token::Text(s.into())],
-                shape: Shape::Literal,
-            }
-        } else {
-            Pattern::new(tokenize(s, Wildcards::On, variables))
-        }
-    }
-
     /// [`matches`], by the cheapest strategy for the pattern's shape.
     #[inline]
     pub fn matches(&self, text: &str, case: Case, vars: &dyn Variables) -> Option<bool> {
@@ -274,11 +255,6 @@ mod tests {
         ] {
             let tokens = tokenize(p, Wildcards::On, true);
             let pattern = Pattern::new(tokens.clone());
-            assert_eq!(
-                Pattern::part(p, true),
-                pattern,
-                "{p}: built directly as tokenized"
-            );
             for t in texts {
                 for case in [Case::Sensitive, Case::Insensitive] {
                     let vars = Map(&[("aws:username", "a*b")]);
