@@ -216,16 +216,21 @@ fn passes(v: &Value, filters: &[(String, Vec<String>)], requested_key: &str) -> 
     })
 }
 
+/// The commands a list call looks at: the one it names, or every one.
+fn candidate_ids(conn: &Connection, wanted: Option<&str>) -> ApiResult<Vec<String>> {
+    match wanted {
+        Some(w) => Ok(vec![w.to_string()]),
+        None => command_ids(conn),
+    }
+}
+
 pub fn list_commands(call: &SsmCall<'_>, conn: &Connection) -> ApiResult<Value> {
     authorize(call, conn, &Operation::ListCommands)?;
     let filters = command_filters(call);
     let wanted = call.opt("CommandId");
     let instance = call.opt("InstanceId");
     let mut items = Vec::new();
-    for id in command_ids(conn)? {
-        if wanted.as_ref().is_some_and(|w| *w != id) {
-            continue;
-        }
+    for id in candidate_ids(conn, wanted.as_deref())? {
         if let Some(i) = &instance {
             if !invocations(conn, &id)?.iter().any(|x| &x.instance_id == i) {
                 continue;
@@ -296,10 +301,7 @@ pub fn list_command_invocations(call: &SsmCall<'_>, conn: &Connection) -> ApiRes
     let wanted = call.opt("CommandId");
     let instance = call.opt("InstanceId");
     let mut items = Vec::new();
-    for id in command_ids(conn)? {
-        if wanted.as_ref().is_some_and(|w| *w != id) {
-            continue;
-        }
+    for id in candidate_ids(conn, wanted.as_deref())? {
         let Some(command) = command_json(conn, &id)? else {
             continue;
         };
