@@ -1,5 +1,5 @@
-//! Any text: parsing, validating and compiling must never panic, and every error span must
-//! lie inside the text.
+//! Any text: parsing, validating and compiling must never panic, every error span must lie
+//! inside the text, and compiling while reading must give what compiling the model gives.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -22,6 +22,9 @@ fuzz_target!(|data: &[u8]| {
                 start.column += 1;
                 assert_eq!(s.meta.start, start, "statement start position");
             }
+            let (direct, errors) = CompiledPolicy::from_text_lenient(text, kind, PolicySource::new("f", "none"));
+            assert_eq!(direct.as_ref(), Some(&compiled), "compiled while read");
+            assert_eq!(errors, parsed.errors, "errors while read");
         }
     }
 });

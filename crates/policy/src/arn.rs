@@ -110,19 +110,28 @@ pub struct PartPatterns {
 
 impl PartPatterns {
     fn compile(s: &str, cuts: [usize; 4], variables: bool) -> PartPatterns {
-        let plain = |t: &str| !t.bytes().any(|b| b == b'*' || b == b'?' || b == b'$');
+        let bytes = s.as_bytes();
         let part = |(from, to): (usize, usize)| {
-            let t = s.get(from..to).unwrap_or_default();
+            // One look at each byte: where the part's first wildcard or `$` is, if anywhere.
+            let special = bytes
+                .get(from..to)
+                .and_then(|t| t.iter().position(|&b| matches!(b, b'*' | b'?' | b'$')))
+                .map(|i| from + i);
             let range = |end: usize| Some((u32::try_from(from).ok()?, u32::try_from(end).ok()?));
-            let head = t.strip_suffix('*').filter(|h| plain(h));
-            match (t == "*", plain(t), head) {
-                (true, _, _) => Some(PartPattern::Any),
-                (_, true, _) => range(to).map(|(f, e)| PartPattern::Literal(f, e)),
-                (_, _, Some(_)) => range(to - 1).map(|(f, e)| PartPattern::Prefix(f, e)),
-                _ => None,
+            match special {
+                None => range(to).map(|(f, e)| PartPattern::Literal(f, e)),
+                Some(i) if i + 1 == to && bytes.get(i) == Some(&b'*') => {
+                    if i == from {
+                        Some(PartPattern::Any)
+                    } else {
+                        range(i).map(|(f, e)| PartPattern::Prefix(f, e))
+                    }
+                }
+                Some(_) => None,
             }
             // Other wildcards, variables (or a part beyond 4 GiB): the general matcher.
             .unwrap_or_else(|| {
+                let t = s.get(from..to).unwrap_or_default();
                 PartPattern::General(Box::new(Pattern::new(tokenize(
                     t,
                     Wildcards::On,

@@ -3,13 +3,15 @@
 use crate::arn::{ArnPattern, PreparedResource};
 use crate::condition::CompiledCondition;
 use crate::error::PolicyError;
-use crate::model::{Effect, ItemList, Policy, PolicyKind, PrincipalBlock, Text};
-use crate::parse::parse_policy;
+use crate::model::{Effect, Policy, PolicyKind, PrincipalBlock, Text};
+use crate::parse::read_policy;
 use crate::span::{Cursor, Position, Span};
 use crate::variables::{tokenize, Token, Wildcards};
+use crate::view::{ListView, StatementSink, StatementView};
 use crate::wildcard::{Case, NoVariables, Pattern, Variables};
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
+use std::borrow::Cow;
 
 /// Where a policy came from, as the simulator reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,18 +220,18 @@ pub struct CompiledPolicy {
     pub index: ActionIndex,
 }
 
-fn item_list_resources(list: &ItemList, variables: bool) -> ResourceMatcher {
+fn list_resources(list: ListView<'_>, variables: bool) -> ResourceMatcher {
+    let mut patterns = SmallVec::with_capacity(list.items.max_len());
+    patterns.extend(list.items.iter().map(|i| {
+        match ArnPattern::compile(i.value, variables) {
+            // Not an ARN: IAM rejects it; where it is evaluated anyway it names nothing.
+            ArnPattern::Whole(_) => ArnPattern::Never,
+            pattern => pattern,
+        }
+    }));
     ResourceMatcher::List {
         negated: list.negated,
-        patterns: list
-            .items
-            .iter()
-            .map(|i| match ArnPattern::compile(&i.value, variables) {
-                // Not an ARN: IAM rejects it; where it is evaluated anyway it names nothing.
-                ArnPattern::Whole(_) => ArnPattern::Never,
-                pattern => pattern,
-            })
-            .collect(),
+        patterns,
     }
 }
 
@@ -246,6 +248,80 @@ pub fn statement_positions(cursor: &mut Cursor<'_>, span: Span) -> (Position, Po
     (start, end)
 }
 
+/// Compiles statements as they are handed to it, from a model or straight from the reader.
+struct Compiler<'t> {
+    cursor: Cursor<'t>,
+    kind: PolicyKind,
+    statements: Vec<CompiledStatement>,
+}
+
+impl<'t> Compiler<'t> {
+    fn new(text: &'t str, kind: PolicyKind) -> Compiler<'t> {
+        Compiler {
+            cursor: Cursor::new(text),
+            kind,
+            statements: Vec::new(),
+        }
+    }
+
+    fn finish(self, source: PolicySource) -> CompiledPolicy {
+        let index = ActionIndex::build(&self.statements);
+        CompiledPolicy {
+            source,
+            statements: self.statements,
+            index,
+        }
+    }
+}
+
+impl StatementSink for Compiler<'_> {
+    fn reserve(&mut self, n: usize) {
+        self.statements.reserve_exact(n);
+    }
+
+    fn statement(&mut self, s: StatementView<'_>, variables: bool) {
+        let (start, end) = statement_positions(&mut self.cursor, s.span);
+        let mut actions = ActionMatcher {
+            negated: s.action.is_some_and(|a| a.negated),
+            patterns: SmallVec::new(),
+        };
+        if let Some(a) = s.action {
+            actions.patterns.reserve_exact(a.items.max_len());
+            actions
+                .patterns
+                .extend(a.items.iter().map(|i| ActionPattern::compile(i.value)));
+        }
+        let resources = match (s.resource, self.kind) {
+            (Some(r), _) => list_resources(r, variables),
+            (None, PolicyKind::Resource) => ResourceMatcher::Implicit,
+            (None, _) => ResourceMatcher::Nothing,
+        };
+        let conditions = s
+            .conditions
+            .iter()
+            .flat_map(|b| {
+                b.entries
+                    .iter()
+                    .map(move |e| CompiledCondition::compile(b.operator.value, e, variables))
+            })
+            .collect();
+        self.statements.push(CompiledStatement {
+            meta: StatementMeta {
+                index: self.statements.len(),
+                sid: s.sid.map(|s| Text::from(s.value)),
+                effect: s.effect.value,
+                span: s.span,
+                start,
+                end,
+            },
+            actions,
+            resources,
+            principal: s.principal.map(Cow::into_owned),
+            conditions,
+        });
+    }
+}
+
 impl CompiledPolicy {
     /// Compile a parsed policy; `text` is the source it was parsed from (for positions).
     pub fn compile(
@@ -254,85 +330,28 @@ impl CompiledPolicy {
         kind: PolicyKind,
         source: PolicySource,
     ) -> CompiledPolicy {
-        CompiledPolicy::compile_owned(policy.clone(), text, kind, source)
-    }
-
-    /// [`CompiledPolicy::compile`] taking the policy, whose text then moves into the compiled
-    /// forms instead of being copied.
-    pub fn compile_owned(
-        policy: Policy,
-        text: &str,
-        kind: PolicyKind,
-        source: PolicySource,
-    ) -> CompiledPolicy {
-        let mut cursor = Cursor::new(text);
+        let mut compiler = Compiler::new(text, kind);
         let variables = policy.variables_enabled();
-        let statements: Vec<CompiledStatement> = policy
-            .statements
-            .into_iter()
-            .enumerate()
-            .map(|(index, s)| {
-                let (start, end) = statement_positions(&mut cursor, s.span);
-                let actions = match s.action {
-                    Some(a) => ActionMatcher {
-                        negated: a.negated,
-                        patterns: a
-                            .items
-                            .into_iter()
-                            .map(|i| ActionPattern::from_text(i.value))
-                            .collect(),
-                    },
-                    None => ActionMatcher {
-                        negated: false,
-                        patterns: SmallVec::new(),
-                    },
-                };
-                let resources = match (&s.resource, kind) {
-                    (Some(r), _) => item_list_resources(r, variables),
-                    (None, PolicyKind::Resource) => ResourceMatcher::Implicit,
-                    (None, _) => ResourceMatcher::Nothing,
-                };
-                let conditions = s
-                    .conditions
-                    .iter()
-                    .flat_map(|b| {
-                        b.entries.iter().map(move |e| {
-                            CompiledCondition::compile(b.operator.value, e, variables)
-                        })
-                    })
-                    .collect();
-                CompiledStatement {
-                    meta: StatementMeta {
-                        index,
-                        sid: s.sid.map(|s| s.value),
-                        effect: s.effect.value,
-                        span: s.span,
-                        start,
-                        end,
-                    },
-                    actions,
-                    resources,
-                    principal: s.principal,
-                    conditions,
-                }
-            })
-            .collect();
-        let index = ActionIndex::build(&statements);
-        CompiledPolicy {
-            source,
-            statements,
-            index,
+        compiler.reserve(policy.statements.len());
+        for s in &policy.statements {
+            compiler.statement(StatementView::of(s), variables);
         }
+        compiler.finish(source)
     }
 
     /// Parse, validate and compile; any error IAM would reject the policy for is returned.
+    ///
+    /// Statements are compiled as they are read, without building the model.
     pub fn from_text(
         text: &str,
         kind: PolicyKind,
         source: PolicySource,
     ) -> Result<CompiledPolicy, Vec<PolicyError>> {
-        let policy = parse_policy(text, kind).into_result()?;
-        Ok(CompiledPolicy::compile_owned(policy, text, kind, source))
+        let mut compiler = Compiler::new(text, kind);
+        match read_policy(text, kind, &mut compiler) {
+            (Some(_), errors) if errors.is_empty() => Ok(compiler.finish(source)),
+            (_, errors) => Err(errors),
+        }
     }
 
     /// Parse and compile what can be read even when IAM would reject the policy; malformed
@@ -342,10 +361,8 @@ impl CompiledPolicy {
         kind: PolicyKind,
         source: PolicySource,
     ) -> (Option<CompiledPolicy>, Vec<PolicyError>) {
-        let parsed = parse_policy(text, kind);
-        let compiled = parsed
-            .policy
-            .map(|p| CompiledPolicy::compile_owned(p, text, kind, source));
-        (compiled, parsed.errors)
+        let mut compiler = Compiler::new(text, kind);
+        let (head, errors) = read_policy(text, kind, &mut compiler);
+        (head.map(|_| compiler.finish(source)), errors)
     }
 }

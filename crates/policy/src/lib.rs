@@ -24,6 +24,7 @@ pub mod span;
 pub mod trace;
 pub mod values;
 pub mod variables;
+pub mod view;
 pub mod wildcard;
 
 pub use compile::{CompiledPolicy, PolicySource};

@@ -11,7 +11,7 @@ pub type Text = compact_str::CompactString;
 pub type Items = smallvec::SmallVec<[Spanned<Text>; 2]>;
 
 /// A value with the span it was read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,

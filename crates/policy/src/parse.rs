@@ -6,7 +6,9 @@ use crate::model::*;
 use crate::operator::{Operator, OperatorError};
 use crate::span::Span;
 use crate::variables;
+use crate::view::{ItemsView, ListView, StatementSink, StatementView};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 /// The outcome of parsing: the policy as far as it could be read, and every error found.
 ///
@@ -31,6 +33,34 @@ impl Parsed {
 
 /// Parse and validate a policy document of the given kind.
 pub fn parse_policy(text: &str, kind: PolicyKind) -> Parsed {
+    let mut statements: Vec<Statement> = Vec::new();
+    let (head, errors) = read_policy(text, kind, &mut statements);
+    Parsed {
+        policy: head.map(|h| Policy {
+            version: h.version,
+            id: h.id,
+            statements,
+            span: h.span,
+        }),
+        errors,
+    }
+}
+
+/// What a policy says besides its statements.
+#[derive(Debug, Clone)]
+pub(crate) struct Head {
+    pub version: Option<Spanned<Version>>,
+    pub id: Option<Spanned<Text>>,
+    pub span: Span,
+}
+
+/// Read and validate a policy, handing each statement that has an Effect and an Action to
+/// `sink` as it is read. The head is None only when the text is not a JSON object.
+pub(crate) fn read_policy(
+    text: &str,
+    kind: PolicyKind,
+    sink: &mut dyn StatementSink,
+) -> (Option<Head>, Vec<PolicyError>) {
     let mut errors = Vec::new();
     // "Policy documents can contain only the following Unicode characters: horizontal tab
     // (U+0009), linefeed (U+000A), carriage return (U+000D), and characters in the range
@@ -63,10 +93,7 @@ pub fn parse_policy(text: &str, kind: PolicyKind) -> Parsed {
                 )
                 .with_help("fix the JSON syntax; a JSON linter shows the same position"),
             );
-            return Parsed {
-                policy: None,
-                errors,
-            };
+            return (None, errors);
         }
     };
     let JsonKind::Object(members) = &root.kind else {
@@ -75,17 +102,16 @@ pub fn parse_policy(text: &str, kind: PolicyKind) -> Parsed {
             root.span,
             format!("a policy must be a JSON object, not {}", root.type_name()),
         ));
-        return Parsed {
-            policy: None,
-            errors,
-        };
+        return (None, errors);
     };
-    let mut p = Reader { errors, kind };
-    let policy = p.policy(members, root.span);
-    Parsed {
-        policy: Some(policy),
-        errors: p.errors,
-    }
+    let mut p = Reader {
+        errors,
+        kind,
+        sids: FxHashMap::default(),
+        sid_errors: Vec::new(),
+    };
+    let head = p.policy(members, root.span, sink);
+    (Some(head), p.errors)
 }
 
 /// The first character outside what IAM allows in a policy document.
@@ -106,19 +132,30 @@ fn first_disallowed_char(text: &str) -> Option<(usize, char)> {
         .find(|&(_, c)| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}'))
 }
 
-struct Reader {
-    errors: Vec<PolicyError>,
-    kind: PolicyKind,
+/// Whether `s` contains `${`. Most items have no `$` at all, which a byte search settles
+/// for less than setting up a substring search.
+fn has_variable(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|i| bytes.get(i + 1) == Some(&b'{'))
 }
 
-fn spanned_str(v: &Json) -> Option<Spanned<Text>> {
-    match &v.kind {
-        JsonKind::String(s) => Some(Spanned::new(Text::from(*s), v.span)),
+struct Reader<'j> {
+    errors: Vec<PolicyError>,
+    kind: PolicyKind,
+    /// The Sids of the statements handed on so far.
+    sids: FxHashMap<&'j str, Span>,
+    /// Sids used twice, reported after the statements' own errors.
+    sid_errors: Vec<PolicyError>,
+}
+
+fn spanned_str<'j>(v: &Json<'j>) -> Option<Spanned<&'j str>> {
+    match v.kind {
+        JsonKind::String(s) => Some(Spanned::new(s, v.span)),
         _ => None,
     }
 }
 
-impl Reader {
+impl<'j> Reader<'j> {
     fn err(&mut self, e: PolicyError) {
         self.errors.push(e);
     }
@@ -149,7 +186,12 @@ impl Reader {
         }
     }
 
-    fn policy(&mut self, members: &[Member], span: Span) -> Policy {
+    fn policy(
+        &mut self,
+        members: &'j [Member<'j>],
+        span: Span,
+        sink: &mut dyn StatementSink,
+    ) -> Head {
         self.duplicates(members, false);
         let mut version = None;
         let mut id = None;
@@ -182,7 +224,7 @@ impl Reader {
                     )),
                 },
                 "Id" => match spanned_str(&m.value) {
-                    Some(s) => id = Some(s),
+                    Some(s) => id = Some(Spanned::new(Text::from(s.value), s.span)),
                     None => self.err(PolicyError::new(
                         ErrorKind::WrongType,
                         m.value.span,
@@ -209,7 +251,6 @@ impl Reader {
                 ..
             })
         );
-        let mut statements = Vec::new();
         match statement_json {
             None => self.err(
                 PolicyError::new(ErrorKind::MissingStatement, span, "the policy has no Statement")
@@ -218,15 +259,18 @@ impl Reader {
             Some(Json {
                 kind: JsonKind::Object(ms),
                 span,
-            }) => self.statement(ms, *span, variables, &mut statements),
+            }) => {
+                sink.reserve(1);
+                self.statement(ms, *span, variables, sink)
+            }
             Some(Json {
                 kind: JsonKind::Array(items),
                 ..
             }) => {
-                statements.reserve_exact(items.len());
+                sink.reserve(items.len());
                 for item in items.iter() {
                     match &item.kind {
-                        JsonKind::Object(ms) => self.statement(ms, item.span, variables, &mut statements),
+                        JsonKind::Object(ms) => self.statement(ms, item.span, variables, sink),
                         _ => self.err(PolicyError::new(
                             ErrorKind::WrongType,
                             item.span,
@@ -241,53 +285,43 @@ impl Reader {
                 format!("Statement must be an object or an array, not {}", other.type_name()),
             )),
         }
-        self.sids(&statements);
-        Policy {
-            version,
-            id,
-            statements,
-            span,
+        let sid_errors = std::mem::take(&mut self.sid_errors);
+        self.errors.extend(sid_errors);
+        Head { version, id, span }
+    }
+
+    fn sid(&mut self, sid: Spanned<&'j str>) {
+        if sid.value.is_empty() {
+            return;
+        }
+        // "In IAM, the Sid value must be unique within a JSON policy."
+        if self.sids.insert(sid.value, sid.span).is_some() {
+            self.sid_errors.push(
+                PolicyError::new(
+                    ErrorKind::DuplicateSid,
+                    sid.span,
+                    format!("Sid \"{}\" is used by another statement", sid.value),
+                )
+                .with_help("give each statement its own Sid"),
+            );
         }
     }
 
-    fn sids(&mut self, statements: &[Statement]) {
-        let mut seen: FxHashMap<&str, Span> =
-            FxHashMap::with_capacity_and_hasher(statements.len(), Default::default());
-        for s in statements {
-            let Some(sid) = &s.sid else { continue };
-            if sid.value.is_empty() {
-                continue;
-            }
-            // "In IAM, the Sid value must be unique within a JSON policy."
-            if seen.insert(sid.value.as_str(), sid.span).is_some() {
-                self.err(
-                    PolicyError::new(
-                        ErrorKind::DuplicateSid,
-                        sid.span,
-                        format!("Sid \"{}\" is used by another statement", sid.value),
-                    )
-                    .with_help("give each statement its own Sid"),
-                );
-            }
-        }
-    }
-
-    fn string_list(&mut self, v: &Json, element: &str) -> Items {
+    /// The strings of a string-or-array element; other values are reported and left out.
+    fn string_list(&mut self, v: &'j Json<'j>, element: &str) -> ItemsView<'j> {
         match &v.kind {
-            JsonKind::String(s) => smallvec::smallvec![Spanned::new(Text::from(*s), v.span)],
+            JsonKind::String(_) => ItemsView::Json(std::slice::from_ref(v)),
             JsonKind::Array(items) => {
-                let mut out = Items::with_capacity(items.len());
                 for item in items.iter() {
-                    match spanned_str(item) {
-                        Some(s) => out.push(s),
-                        None => self.err(PolicyError::new(
+                    if !matches!(item.kind, JsonKind::String(_)) {
+                        self.err(PolicyError::new(
                             ErrorKind::WrongType,
                             item.span,
                             format!("each {element} must be a string, not {}", item.type_name()),
-                        )),
+                        ));
                     }
                 }
-                out
+                ItemsView::Json(items)
             }
             _ => {
                 self.err(PolicyError::new(
@@ -298,18 +332,18 @@ impl Reader {
                         v.type_name()
                     ),
                 ));
-                Items::new()
+                ItemsView::Json(&[])
             }
         }
     }
 
-    /// Read one statement into `out` (statements are large: built in place, not returned).
+    /// Read one statement and hand it to `sink` if it has an Effect and an Action.
     fn statement(
         &mut self,
-        members: &[Member],
+        members: &'j [Member<'j>],
         span: Span,
         variables: bool,
-        out: &mut Vec<Statement>,
+        sink: &mut dyn StatementSink,
     ) {
         self.duplicates(members, false);
         let mut sid = None;
@@ -362,10 +396,10 @@ impl Reader {
                 }
                 "Action" | "NotAction" => {
                     let items = self.string_list(&m.value, "action");
-                    for item in &items {
+                    for item in items.iter() {
                         self.check_action(item, variables);
                     }
-                    let list = ItemList {
+                    let list = ListView {
                         negated: m.key == "NotAction",
                         items,
                         key_span: m.key_span,
@@ -379,10 +413,10 @@ impl Reader {
                 }
                 "Resource" | "NotResource" => {
                     let items = self.string_list(&m.value, "resource");
-                    for item in &items {
+                    for item in items.iter() {
                         self.check_resource(item);
                     }
-                    let list = ItemList {
+                    let list = ListView {
                         negated: m.key == "NotResource",
                         items,
                         key_span: m.key_span,
@@ -489,22 +523,28 @@ impl Reader {
         let (Some(effect), Some(action)) = (effect, action) else {
             return;
         };
-        out.push(Statement {
-            sid,
-            effect,
-            action: Some(action),
-            resource,
-            principal,
-            conditions,
-            span,
-        });
+        if let Some(sid) = sid {
+            self.sid(sid);
+        }
+        sink.statement(
+            StatementView {
+                sid,
+                effect,
+                action: Some(action),
+                resource,
+                principal: principal.map(Cow::Owned),
+                conditions: Cow::Owned(conditions),
+                span,
+            },
+            variables,
+        );
     }
 
-    fn check_variables(&mut self, s: &Spanned<Text>, variables: bool, element: &str) {
-        if !variables || !s.value.contains("${") {
+    fn check_variables(&mut self, s: Spanned<&str>, variables: bool, element: &str) {
+        if !variables || !has_variable(s.value) {
             return;
         }
-        let (refs, _) = variables::scan(&s.value);
+        let (refs, _) = variables::scan(s.value);
         if let Some(r) = refs.first() {
             // Offsets inside the JSON string: +1 for the opening quote (escapes aside).
             let start = s.span.start + 1 + r.start;
@@ -519,9 +559,9 @@ impl Reader {
         }
     }
 
-    fn check_action(&mut self, a: &Spanned<Text>, variables: bool) {
+    fn check_action(&mut self, a: Spanned<&str>, variables: bool) {
         self.check_variables(a, variables, "Action");
-        let s = a.value.as_str();
+        let s = a.value;
         if s == "*" {
             return;
         }
@@ -565,8 +605,8 @@ impl Reader {
         }
     }
 
-    fn check_resource(&mut self, r: &Spanned<Text>) {
-        let s = r.value.as_str();
+    fn check_resource(&mut self, r: Spanned<&str>) {
+        let s = r.value;
         if s == "*" {
             return;
         }
@@ -592,7 +632,7 @@ impl Reader {
         }
     }
 
-    fn principal(&mut self, v: &Json, negated: bool) -> Option<PrincipalBlock> {
+    fn principal(&mut self, v: &'j Json<'j>, negated: bool) -> Option<PrincipalBlock> {
         match &v.kind {
             JsonKind::String(s) if *s == "*" => Some(PrincipalBlock {
                 negated,
@@ -614,8 +654,11 @@ impl Reader {
                             .with_help("use AWS, Service, Federated or CanonicalUser"),
                         );
                     }
-                    for item in self.string_list(&m.value, "principal") {
-                        entries.push((m.key.to_string(), item));
+                    for item in self.string_list(&m.value, "principal").iter() {
+                        entries.push((
+                            m.key.to_string(),
+                            Spanned::new(Text::from(item.value), item.span),
+                        ));
                     }
                 }
                 let any = entries.iter().any(|(k, v)| k == "AWS" && v.value == "*");
@@ -706,7 +749,7 @@ impl Reader {
                     if !o.base.allows_variables() {
                         for val in &values {
                             self.check_variables(
-                                val,
+                                Spanned::new(val.value.as_str(), val.span),
                                 variables,
                                 &format!("{} condition values", o.base.name()),
                             );

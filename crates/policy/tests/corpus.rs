@@ -241,3 +241,42 @@ fn every_example_policy_has_corpus_cases() {
         }
     }
 }
+
+/// Reading a policy straight into the compiler (what `from_text` does) must give the policy and
+/// the errors that reading it into the model and compiling that gives.
+#[test]
+fn compiling_while_reading_matches_compiling_the_model() {
+    let mut files = Vec::new();
+    for dir in [
+        "examples/policies",
+        "data/managed-policies",
+        "bench/data/policies",
+    ] {
+        let Ok(entries) = std::fs::read_dir(root().join(dir)) else {
+            continue;
+        };
+        files.extend(entries.map(|e| e.expect("entry").path()));
+    }
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    assert!(files.len() > 20, "policies found: {}", files.len());
+    // Escapes are decoded into the reader's arena rather than borrowed from the text.
+    let escaped = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A\u0031","Effect":"Allow","Action":"ssm:Send\u0043ommand","Resource":"arn:aws:ssm:*:*:document\/AWS-Run*"}]}"#;
+    let mut texts: Vec<String> = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("read"))
+        .collect();
+    texts.push(escaped.to_string());
+    for text in &texts {
+        for kind in [PolicyKind::Identity, PolicyKind::Resource] {
+            let parsed = ssmgate_policy::parse_policy(text, kind);
+            let via_model = parsed
+                .policy
+                .as_ref()
+                .map(|p| CompiledPolicy::compile(p, text, kind, PolicySource::new("p", "none")));
+            let (direct, errors) =
+                CompiledPolicy::from_text_lenient(text, kind, PolicySource::new("p", "none"));
+            assert_eq!(direct, via_model, "{text}");
+            assert_eq!(errors, parsed.errors, "{text}");
+        }
+    }
+}
