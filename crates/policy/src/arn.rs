@@ -4,7 +4,7 @@
 //! Guide, ARN condition operators); the resource part is everything after the fifth colon,
 //! so `*` there crosses `/` and `:` but never the other parts.
 
-use crate::model::Text;
+use crate::inline_text::InlineText;
 use crate::variables::{tokenize, Token, Wildcards};
 use crate::wildcard::{Case, Pattern, Variables};
 
@@ -104,7 +104,8 @@ pub enum PartPattern {
 /// The five part patterns of an ARN pattern (partition, service, Region, account, resource).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartPatterns {
-    text: Text,
+    /// Inline up to 64 bytes: most ARNs in policies, per-instance ones included.
+    text: InlineText<64>,
     parts: [PartPattern; 5],
 }
 
@@ -141,14 +142,18 @@ impl PartPatterns {
         };
         let [p, sv, r, a, res] = part_ranges(s, cuts);
         PartPatterns {
-            text: Text::from(s),
+            text: InlineText::new(s),
             parts: [part(p), part(sv), part(r), part(a), part(res)],
         }
     }
 
+    fn bytes(&self, from: u32, to: u32) -> &[u8] {
+        self.text.bytes(from as usize, to as usize)
+    }
+
     fn text(&self, from: u32, to: u32) -> &str {
         self.text
-            .get(from as usize..to as usize)
+            .str(from as usize, to as usize)
             .unwrap_or_default()
     }
 
@@ -157,8 +162,8 @@ impl PartPatterns {
     fn part_matches(&self, i: usize, value: &str, vars: &dyn Variables) -> Option<bool> {
         match self.parts.get(i)? {
             PartPattern::Any => Some(true),
-            PartPattern::Literal(f, t) => Some(value == self.text(*f, *t)),
-            PartPattern::Prefix(f, t) => Some(value.starts_with(self.text(*f, *t))),
+            PartPattern::Literal(f, t) => Some(value.as_bytes() == self.bytes(*f, *t)),
+            PartPattern::Prefix(f, t) => Some(value.as_bytes().starts_with(self.bytes(*f, *t))),
             PartPattern::General(p) => p.matches(value, Case::Sensitive, vars),
         }
     }

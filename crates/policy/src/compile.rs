@@ -3,6 +3,7 @@
 use crate::arn::{ArnPattern, PreparedResource};
 use crate::condition::CompiledCondition;
 use crate::error::PolicyError;
+use crate::inline_text::InlineText;
 use crate::model::{Effect, Policy, PolicyKind, PrincipalBlock, Text};
 use crate::parse::read_policy;
 use crate::span::{Cursor, Position, Span};
@@ -39,7 +40,8 @@ pub enum ActionPattern {
     Any,
     /// No wildcard: kept as written and compared without regard to ASCII case ("action names
     /// are case-insensitive"); lower-casing every action of every policy cost more than that.
-    Literal(Text),
+    /// Inline up to 40 bytes, longer than any AWS action name.
+    Literal(InlineText<40>),
     /// With `*` or `?`, lower-cased.
     Glob(Pattern),
 }
@@ -47,18 +49,13 @@ pub enum ActionPattern {
 impl ActionPattern {
     /// Compile an action pattern as written in a policy.
     pub fn compile(s: &str) -> ActionPattern {
-        ActionPattern::from_text(Text::from(s))
-    }
-
-    /// [`ActionPattern::compile`], keeping the text itself for a literal.
-    pub fn from_text(s: Text) -> ActionPattern {
         if s == "*" {
             ActionPattern::Any
         } else if memchr::memchr2(b'*', b'?', s.as_bytes()).is_some() {
             let lower = s.to_ascii_lowercase();
             ActionPattern::Glob(Pattern::new(tokenize(&lower, Wildcards::On, false)))
         } else {
-            ActionPattern::Literal(s)
+            ActionPattern::Literal(InlineText::new(s))
         }
     }
 
@@ -66,7 +63,7 @@ impl ActionPattern {
     pub fn matches(&self, action_lower: &str) -> bool {
         match self {
             ActionPattern::Any => true,
-            ActionPattern::Literal(l) => l.eq_ignore_ascii_case(action_lower),
+            ActionPattern::Literal(l) => l.as_bytes().eq_ignore_ascii_case(action_lower.as_bytes()),
             ActionPattern::Glob(p) => {
                 p.matches(action_lower, Case::Sensitive, &NoVariables) == Some(true)
             }

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod evaluate;
 pub mod explain;
+pub mod inline_text;
 pub mod json;
 pub mod model;
 pub mod operator;
