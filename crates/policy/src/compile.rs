@@ -8,7 +8,7 @@ use crate::model::{Effect, Policy, PolicyKind, PrincipalBlock, Text};
 use crate::parse::read_policy;
 use crate::span::{Cursor, Position, Span};
 use crate::variables::{tokenize, Token, Wildcards};
-use crate::view::{ListView, StatementSink, StatementView};
+use crate::view::{StatementSink, StatementView};
 use crate::wildcard::{Case, NoVariables, Pattern, Variables};
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
@@ -75,15 +75,15 @@ impl ActionPattern {
     fn literal_service(&self) -> Option<&str> {
         let text = match self {
             ActionPattern::Any => return None,
-            ActionPattern::Literal(l) => l.as_str(),
+            ActionPattern::Literal(l) => l.as_bytes(),
             ActionPattern::Glob(p) => match p.tokens.first() {
-                Some(Token::Text(s)) => s.as_str(),
+                Some(Token::Text(s)) => s.as_bytes(),
                 _ => return None,
             },
         };
         // The service is a few bytes long: a plain scan beats setting up a substring search.
-        let colon = text.bytes().position(|b| b == b':')?;
-        text.get(..colon)
+        let colon = text.iter().position(|&b| b == b':')?;
+        std::str::from_utf8(text.get(..colon)?).ok()
     }
 }
 
@@ -170,28 +170,33 @@ impl ActionIndex {
         let mut idx = ActionIndex::default();
         for (i, s) in statements.iter().enumerate() {
             let i = i as u32;
-            let services: Option<SmallVec<[&str; 4]>> = if s.actions.negated {
-                None
-            } else {
-                s.actions
-                    .patterns
-                    .iter()
-                    .map(|p| p.literal_service())
-                    .collect()
-            };
-            match services {
-                None => idx.everywhere.push(i),
-                Some(mut svcs) => {
-                    svcs.sort_unstable();
-                    svcs.dedup();
-                    for svc in svcs {
-                        let mut key = Text::from(svc);
-                        key.make_ascii_lowercase();
-                        let list = idx.by_service.entry(key).or_default();
-                        if list.last() != Some(&i) {
-                            list.push(i);
-                        }
-                    }
+            // Nearly every statement names one service or two.
+            let mut services: SmallVec<[&str; 4]> = SmallVec::new();
+            let mut everywhere = s.actions.negated;
+            for p in &s.actions.patterns {
+                match p.literal_service() {
+                    None => everywhere = true,
+                    Some(svc) if !services.contains(&svc) => services.push(svc),
+                    Some(_) => {}
+                }
+            }
+            if everywhere {
+                idx.everywhere.push(i);
+                continue;
+            }
+            for svc in services {
+                // Two spellings of one service (`SSM:`, `ssm:`) are one entry.
+                let list = if svc.bytes().any(|b| b.is_ascii_uppercase()) {
+                    idx.by_service
+                        .entry(Text::from(svc.to_ascii_lowercase()))
+                        .or_default()
+                } else if let Some(list) = idx.by_service.get_mut(svc) {
+                    list
+                } else {
+                    idx.by_service.entry(Text::from(svc)).or_default()
+                };
+                if list.last() != Some(&i) {
+                    list.push(i);
                 }
             }
         }
@@ -217,18 +222,11 @@ pub struct CompiledPolicy {
     pub index: ActionIndex,
 }
 
-fn list_resources(list: ListView<'_>, variables: bool) -> ResourceMatcher {
-    let mut patterns = SmallVec::with_capacity(list.items.max_len());
-    patterns.extend(list.items.iter().map(|i| {
-        match ArnPattern::compile(i.value, variables) {
-            // Not an ARN: IAM rejects it; where it is evaluated anyway it names nothing.
-            ArnPattern::Whole(_) => ArnPattern::Never,
-            pattern => pattern,
-        }
-    }));
-    ResourceMatcher::List {
-        negated: list.negated,
-        patterns,
+fn resource_pattern(item: &str, variables: bool) -> ArnPattern {
+    match ArnPattern::compile(item, variables) {
+        // Not an ARN: IAM rejects it; where it is evaluated anyway it names nothing.
+        ArnPattern::Whole(_) => ArnPattern::Never,
+        pattern => pattern,
     }
 }
 
@@ -278,21 +276,6 @@ impl StatementSink for Compiler<'_> {
 
     fn statement(&mut self, s: StatementView<'_>, variables: bool) {
         let (start, end) = statement_positions(&mut self.cursor, s.span);
-        let mut actions = ActionMatcher {
-            negated: s.action.is_some_and(|a| a.negated),
-            patterns: SmallVec::new(),
-        };
-        if let Some(a) = s.action {
-            actions.patterns.reserve_exact(a.items.max_len());
-            actions
-                .patterns
-                .extend(a.items.iter().map(|i| ActionPattern::compile(i.value)));
-        }
-        let resources = match (s.resource, self.kind) {
-            (Some(r), _) => list_resources(r, variables),
-            (None, PolicyKind::Resource) => ResourceMatcher::Implicit,
-            (None, _) => ResourceMatcher::Nothing,
-        };
         let conditions = s
             .conditions
             .iter()
@@ -302,6 +285,8 @@ impl StatementSink for Compiler<'_> {
                     .map(move |e| CompiledCondition::compile(b.operator.value, e, variables))
             })
             .collect();
+        // A compiled statement is some 500 bytes: it is put in its place empty and its patterns
+        // compiled straight into it, rather than built and then moved there.
         self.statements.push(CompiledStatement {
             meta: StatementMeta {
                 index: self.statements.len(),
@@ -311,11 +296,34 @@ impl StatementSink for Compiler<'_> {
                 start,
                 end,
             },
-            actions,
-            resources,
+            actions: ActionMatcher {
+                negated: s.action.is_some_and(|a| a.negated),
+                patterns: SmallVec::new(),
+            },
+            resources: match (s.resource, self.kind) {
+                (Some(r), _) => ResourceMatcher::List {
+                    negated: r.negated,
+                    patterns: SmallVec::new(),
+                },
+                (None, PolicyKind::Resource) => ResourceMatcher::Implicit,
+                (None, _) => ResourceMatcher::Nothing,
+            },
             principal: s.principal.map(Cow::into_owned),
             conditions,
         });
+        let Some(out) = self.statements.last_mut() else {
+            return;
+        };
+        if let Some(a) = s.action {
+            let patterns = &mut out.actions.patterns;
+            patterns.reserve_exact(a.items.max_len());
+            patterns.extend(a.items.iter().map(|i| ActionPattern::compile(i.value)));
+        }
+        if let (Some(r), ResourceMatcher::List { patterns, .. }) = (s.resource, &mut out.resources)
+        {
+            patterns.reserve_exact(r.items.max_len());
+            patterns.extend(r.items.iter().map(|i| resource_pattern(i.value, variables)));
+        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod inline_text;
 pub mod json;
+pub mod marks;
 pub mod model;
 pub mod operator;
 pub mod parse;

@@ -2,6 +2,7 @@
 
 use crate::error::{ErrorKind, PolicyError};
 use crate::json::{self, Json, JsonKind, Member};
+use crate::marks::{marks, Marks};
 use crate::model::*;
 use crate::operator::{Operator, OperatorError};
 use crate::span::Span;
@@ -560,17 +561,20 @@ impl<'j> Reader<'j> {
     }
 
     fn check_action(&mut self, a: Spanned<&str>, variables: bool) {
-        self.check_variables(a, variables, "Action");
         let s = a.value;
+        let Marks {
+            colons,
+            first_colon,
+            dollar,
+            ..
+        } = marks(s);
+        if dollar {
+            self.check_variables(a, variables, "Action");
+        }
         if s == "*" {
             return;
         }
-        let colons = s.bytes().filter(|&b| b == b':').count();
-        let service = s
-            .bytes()
-            .position(|b| b == b':')
-            .and_then(|colon| s.get(..colon))
-            .unwrap_or(s);
+        let service = first_colon.and_then(|colon| s.get(..colon)).unwrap_or(s);
         if colons == 0 || service.is_empty() {
             self.err(
                 PolicyError::new(
@@ -590,8 +594,8 @@ impl<'j> Reader<'j> {
                 .with_help("write actions as service:Operation, e.g. ssm:SendCommand"),
             );
         } else if !service
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '?'))
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'*' | b'?'))
         {
             self.err(
                 PolicyError::new(
