@@ -72,7 +72,7 @@ impl ActionPattern {
 
     /// The service prefix when it has no wildcard (in the case written), which lets the index
     /// file the statement.
-    fn literal_service(&self) -> Option<&str> {
+    fn literal_service(&self) -> Option<&[u8]> {
         let text = match self {
             ActionPattern::Any => return None,
             ActionPattern::Literal(l) => l.as_bytes(),
@@ -83,7 +83,7 @@ impl ActionPattern {
         };
         // The service is a few bytes long: a plain scan beats setting up a substring search.
         let colon = text.iter().position(|&b| b == b':')?;
-        std::str::from_utf8(text.get(..colon)?).ok()
+        text.get(..colon)
     }
 }
 
@@ -160,7 +160,8 @@ pub struct CompiledStatement {
 /// Statement numbers by the service prefix of their actions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActionIndex {
-    by_service: FxHashMap<Text, Vec<u32>>,
+    /// Keyed by the service's bytes in lower case (short: kept inline).
+    by_service: FxHashMap<SmallVec<[u8; 16]>, Vec<u32>>,
     /// Statements with NotAction or a wildcard in the service part: candidates for every action.
     everywhere: Vec<u32>,
 }
@@ -171,7 +172,7 @@ impl ActionIndex {
         for (i, s) in statements.iter().enumerate() {
             let i = i as u32;
             // Nearly every statement names one service or two.
-            let mut services: SmallVec<[&str; 4]> = SmallVec::new();
+            let mut services: SmallVec<[&[u8]; 4]> = SmallVec::new();
             let mut everywhere = s.actions.negated;
             for p in &s.actions.patterns {
                 match p.literal_service() {
@@ -186,14 +187,14 @@ impl ActionIndex {
             }
             for svc in services {
                 // Two spellings of one service (`SSM:`, `ssm:`) are one entry.
-                let list = if svc.bytes().any(|b| b.is_ascii_uppercase()) {
+                let list = if svc.iter().any(u8::is_ascii_uppercase) {
                     idx.by_service
-                        .entry(Text::from(svc.to_ascii_lowercase()))
+                        .entry(SmallVec::from_vec(svc.to_ascii_lowercase()))
                         .or_default()
                 } else if let Some(list) = idx.by_service.get_mut(svc) {
                     list
                 } else {
-                    idx.by_service.entry(Text::from(svc)).or_default()
+                    idx.by_service.entry(SmallVec::from_slice(svc)).or_default()
                 };
                 if list.last() != Some(&i) {
                     list.push(i);
@@ -207,7 +208,7 @@ impl ActionIndex {
     pub fn candidates(&self, service: &str) -> (&[u32], &[u32]) {
         let listed = self
             .by_service
-            .get(service)
+            .get(service.as_bytes())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         (listed, &self.everywhere)

@@ -31,34 +31,53 @@ fn equal_bytes(x: u64, b: u8) -> u64 {
     zero_bytes(x ^ (ONES * u64::from(b)))
 }
 
+/// Add the marks of the eight bytes `x` (little-endian) found at `offset`.
+fn add_word(m: &mut Marks, x: u64, offset: usize) {
+    let colons = equal_bytes(x, b':');
+    if colons != 0 {
+        if m.first_colon.is_none() {
+            m.first_colon = Some(offset + (colons.trailing_zeros() / 8) as usize);
+        }
+        m.colons += colons.count_ones() as usize;
+    }
+    m.wildcard |= (equal_bytes(x, b'*') | equal_bytes(x, b'?')) != 0;
+    m.dollar |= equal_bytes(x, b'$') != 0;
+}
+
 /// The marks of `s`.
 pub fn marks(s: &str) -> Marks {
     let mut m = Marks::default();
-    let mut chunks = s.as_bytes().chunks_exact(8);
+    let bytes = s.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in chunks.by_ref() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let colons = equal_bytes(x, b':');
-        if colons != 0 {
-            if m.first_colon.is_none() {
-                m.first_colon = Some(offset + (colons.trailing_zeros() / 8) as usize);
-            }
-            m.colons += colons.count_ones() as usize;
-        }
-        m.wildcard |= (equal_bytes(x, b'*') | equal_bytes(x, b'?')) != 0;
-        m.dollar |= equal_bytes(x, b'$') != 0;
+        add_word(&mut m, u64::from_le_bytes(word), offset);
         offset += 8;
     }
-    for (i, &b) in chunks.remainder().iter().enumerate() {
-        if b == b':' {
-            m.first_colon.get_or_insert(offset + i);
-            m.colons += 1;
-        }
-        m.wildcard |= b == b'*' || b == b'?';
-        m.dollar |= b == b'$';
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return m;
     }
+    // The last few bytes as one word, the high bytes zero (no mark): the string's last eight
+    // bytes shifted past those already seen, or, in a string that short, the bytes themselves.
+    let x = match bytes
+        .len()
+        .checked_sub(8)
+        .and_then(|from| bytes.get(from..))
+    {
+        Some(last) => {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(last);
+            u64::from_le_bytes(word) >> (8 * (8 - rest.len()))
+        }
+        None => rest
+            .iter()
+            .rev()
+            .fold(0u64, |x, &b| (x << 8) | u64::from(b)),
+    };
+    add_word(&mut m, x, offset);
     m
 }
 
