@@ -160,8 +160,12 @@ pub struct CompiledStatement {
 /// Statement numbers by the service prefix of their actions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActionIndex {
-    /// Keyed by the service's bytes in lower case (short: kept inline).
-    by_service: FxHashMap<SmallVec<[u8; 16]>, Vec<u32>>,
+    /// Per service, by its bytes in lower case (short: kept inline): where its statements are
+    /// in `listed`.
+    by_service: FxHashMap<SmallVec<[u8; 16]>, (u32, u32)>,
+    /// The statements of each service, one service after the other, each in order: one list
+    /// built in two passes rather than a list per service grown one statement at a time.
+    listed: Vec<u32>,
     /// Statements with NotAction or a wildcard in the service part: candidates for every action.
     everywhere: Vec<u32>,
 }
@@ -169,6 +173,9 @@ pub struct ActionIndex {
 impl ActionIndex {
     fn build(statements: &[CompiledStatement]) -> ActionIndex {
         let mut idx = ActionIndex::default();
+        // First (service, statement) pairs, each service numbered and counted by its range's
+        // second field; then ranges laid out by count, and the statements put in them.
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(statements.len());
         for (i, s) in statements.iter().enumerate() {
             let i = i as u32;
             // Nearly every statement names one service or two.
@@ -185,20 +192,48 @@ impl ActionIndex {
                 idx.everywhere.push(i);
                 continue;
             }
+            let first_pair = pairs.len();
             for svc in services {
+                let next = idx.by_service.len() as u32;
                 // Two spellings of one service (`SSM:`, `ssm:`) are one entry.
-                let list = if svc.iter().any(u8::is_ascii_uppercase) {
+                let entry = if svc.iter().any(u8::is_ascii_uppercase) {
                     idx.by_service
                         .entry(SmallVec::from_vec(svc.to_ascii_lowercase()))
-                        .or_default()
-                } else if let Some(list) = idx.by_service.get_mut(svc) {
-                    list
+                        .or_insert((next, 0))
+                } else if let Some(entry) = idx.by_service.get_mut(svc) {
+                    entry
                 } else {
-                    idx.by_service.entry(SmallVec::from_slice(svc)).or_default()
+                    idx.by_service
+                        .entry(SmallVec::from_slice(svc))
+                        .or_insert((next, 0))
                 };
-                if list.last() != Some(&i) {
-                    list.push(i);
+                let service = entry.0;
+                if !pairs
+                    .get(first_pair..)
+                    .unwrap_or_default()
+                    .contains(&(service, i))
+                {
+                    entry.1 += 1;
+                    pairs.push((service, i));
                 }
+            }
+        }
+        let mut starts = vec![0u32; idx.by_service.len()];
+        let mut start = 0;
+        let mut by_number: Vec<&mut (u32, u32)> = idx.by_service.values_mut().collect();
+        by_number.sort_unstable_by_key(|range| range.0);
+        for (range, first) in by_number.into_iter().zip(starts.iter_mut()) {
+            *first = start;
+            *range = (start, start + range.1);
+            start = range.1;
+        }
+        idx.listed = vec![0; pairs.len()];
+        for (service, i) in pairs {
+            if let Some(next) = starts.get_mut(service as usize) {
+                if let Some(slot) = idx.listed.get_mut(*next as usize) {
+                    *slot = i;
+                }
+                *next += 1;
             }
         }
         idx
@@ -209,7 +244,7 @@ impl ActionIndex {
         let listed = self
             .by_service
             .get(service.as_bytes())
-            .map(Vec::as_slice)
+            .and_then(|&(from, to)| self.listed.get(from as usize..to as usize))
             .unwrap_or(&[]);
         (listed, &self.everywhere)
     }
@@ -370,5 +405,36 @@ impl CompiledPolicy {
         let mut compiler = Compiler::new(text, kind);
         let (head, errors) = read_policy(text, kind, &mut compiler);
         (head.map(|_| compiler.finish(source)), errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index must list, for each service, every statement naming an action of it (in
+    /// whatever case: "action names are case-insensitive") once and in order, and put the
+    /// statements that could match any action in `everywhere`.
+    #[test]
+    fn the_action_index_lists_each_statement_under_each_of_its_services_once() {
+        let statements = [
+            r#"{"Effect":"Allow","Action":["ssm:SendCommand","ec2:DescribeInstances"],"Resource":"*"}"#,
+            r#"{"Effect":"Allow","Action":["SSM:GetDocument","ssm:ListDocuments"],"Resource":"*"}"#,
+            r#"{"Effect":"Deny","NotAction":"ssm:*","Resource":"*"}"#,
+            r#"{"Effect":"Allow","Action":"s*:Get*","Resource":"*"}"#,
+            r#"{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}"#,
+            r#"{"Effect":"Allow","Action":["lambda:InvokeFunction","Ssm:StartSession"],"Resource":"*"}"#,
+        ];
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            statements.join(",")
+        );
+        let p =
+            CompiledPolicy::from_text(&text, PolicyKind::Identity, PolicySource::new("p", "none"))
+                .expect("valid");
+        assert_eq!(p.index.candidates("ssm"), (&[0, 1, 5][..], &[2, 3][..]));
+        assert_eq!(p.index.candidates("ec2"), (&[0, 4][..], &[2, 3][..]));
+        assert_eq!(p.index.candidates("lambda"), (&[5][..], &[2, 3][..]));
+        assert_eq!(p.index.candidates("iam"), (&[][..], &[2, 3][..]));
     }
 }

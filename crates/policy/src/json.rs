@@ -9,6 +9,7 @@
 
 use crate::span::Span;
 use bumpalo::collections::String as BumpString;
+use bumpalo::collections::Vec as BumpVec;
 use bumpalo::Bump;
 
 /// How deep arrays and objects may nest before the input is refused (guards the stack).
@@ -68,8 +69,10 @@ impl Json<'_> {
 pub fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Json<'a>, JsonError> {
     let mut p = Parser {
         arena,
-        values: Vec::new(),
-        members: Vec::new(),
+        // In the arena too, sized to the text (a statement list of a managed policy's size
+        // fits), so they seldom grow, and never through the allocator.
+        values: BumpVec::with_capacity_in((text.len() / 100).clamp(4, 64), arena),
+        members: BumpVec::with_capacity_in((text.len() / 400).clamp(4, 16), arena),
         src: text,
         bytes: text.as_bytes(),
         pos: 0,
@@ -121,8 +124,8 @@ struct Parser<'a> {
     arena: &'a Bump,
     /// The items and members of the arrays and objects being read, innermost last: each is
     /// copied into the arena once, at its exact size, when its container closes.
-    values: Vec<Json<'a>>,
-    members: Vec<Member<'a>>,
+    values: BumpVec<'a, Json<'a>>,
+    members: BumpVec<'a, Member<'a>>,
     src: &'a str,
     bytes: &'a [u8],
     pos: usize,
