@@ -4,6 +4,7 @@ use crate::arn::{ArnPattern, PreparedResource};
 use crate::condition::CompiledCondition;
 use crate::error::PolicyError;
 use crate::inline_text::InlineText;
+use crate::marks::has_wildcard;
 use crate::model::{Effect, Policy, PolicyKind, PrincipalBlock, Text};
 use crate::parse::read_policy;
 use crate::span::{Cursor, Position, Span};
@@ -51,7 +52,7 @@ impl ActionPattern {
     pub fn compile(s: &str) -> ActionPattern {
         if s == "*" {
             ActionPattern::Any
-        } else if memchr::memchr2(b'*', b'?', s.as_bytes()).is_some() {
+        } else if has_wildcard(s) {
             let lower = s.to_ascii_lowercase();
             ActionPattern::Glob(Pattern::new(tokenize(&lower, Wildcards::On, false)))
         } else {
