@@ -41,62 +41,60 @@ fn add_word(m: &mut Marks, x: u64, offset: usize) {
     m.dollar |= equal_bytes(x, b'$') != 0;
 }
 
-/// Whether `s` holds a `*` or a `?`: the same eight-byte test, for the action compiler, where
-/// setting up a vector search cost more than the look at a twenty-byte action itself.
-pub fn has_wildcard(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let mut chunks = bytes.chunks_exact(8);
-    let wild = |x: u64| (equal_bytes(x, b'*') | equal_bytes(x, b'?')) != 0;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if wild(u64::from_le_bytes(word)) {
-            return true;
-        }
-    }
-    let rest = chunks.remainder();
-    !rest.is_empty()
-        && wild(
-            rest.iter()
-                .rev()
-                .fold(0u64, |x, &b| (x << 8) | u64::from(b)),
-        )
-}
-
-/// The marks of `s`.
-pub fn marks(s: &str) -> Marks {
-    let mut m = Marks::default();
-    let bytes = s.as_bytes();
+/// Calls `f` on the bytes of `bytes` eight at a time, little-endian, with their offset, until
+/// it returns false. The last few bytes make one word whose high bytes are zero (no mark): the
+/// string's last eight bytes shifted past those already seen, or, in a string that short, the
+/// bytes themselves.
+fn each_word(bytes: &[u8], mut f: impl FnMut(usize, u64) -> bool) {
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        add_word(&mut m, u64::from_le_bytes(word), offset);
+        if !f(offset, word(chunk)) {
+            return;
+        }
         offset += 8;
     }
     let rest = chunks.remainder();
     if rest.is_empty() {
-        return m;
+        return;
     }
-    // The last few bytes as one word, the high bytes zero (no mark): the string's last eight
-    // bytes shifted past those already seen, or, in a string that short, the bytes themselves.
     let x = match bytes
         .len()
         .checked_sub(8)
         .and_then(|from| bytes.get(from..))
     {
-        Some(last) => {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(last);
-            u64::from_le_bytes(word) >> (8 * (8 - rest.len()))
-        }
+        Some(last) => word(last) >> (8 * (8 - rest.len())),
         None => rest
             .iter()
             .rev()
             .fold(0u64, |x, &b| (x << 8) | u64::from(b)),
     };
-    add_word(&mut m, x, offset);
+    f(offset, x);
+}
+
+/// Whether `s` holds a `*` or a `?`: the same eight-byte test, for the action compiler, where
+/// setting up a vector search cost more than the look at a twenty-byte action itself.
+pub fn has_wildcard(s: &str) -> bool {
+    let mut wild = false;
+    each_word(s.as_bytes(), |_, x| {
+        wild = (equal_bytes(x, b'*') | equal_bytes(x, b'?')) != 0;
+        !wild
+    });
+    wild
+}
+
+/// The marks of `s`.
+pub fn marks(s: &str) -> Marks {
+    let mut m = Marks::default();
+    each_word(s.as_bytes(), |offset, x| {
+        add_word(&mut m, x, offset);
+        true
+    });
     m
 }
 
