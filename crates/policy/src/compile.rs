@@ -174,9 +174,11 @@ pub struct ActionIndex {
 impl ActionIndex {
     fn build(statements: &[CompiledStatement]) -> ActionIndex {
         let mut idx = ActionIndex::default();
-        // First (service, statement) pairs, each service numbered and counted by its range's
-        // second field; then ranges laid out by count, and the statements put in them.
+        // First (service number, statement) pairs and a count per service number, with the
+        // map holding each service's number; then the counts laid out as ranges of one list,
+        // and the statements put in them.
         let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(statements.len());
+        let mut counts: Vec<u32> = Vec::with_capacity(16);
         for (i, s) in statements.iter().enumerate() {
             let i = i as u32;
             // Nearly every statement names one service or two.
@@ -209,24 +211,32 @@ impl ActionIndex {
                         .or_insert((next, 0))
                 };
                 let service = entry.0;
+                if service as usize == counts.len() {
+                    counts.push(0);
+                }
+                // `SSM:` and `ssm:` in one statement file it once.
                 if !pairs
                     .get(first_pair..)
                     .unwrap_or_default()
                     .contains(&(service, i))
                 {
-                    entry.1 += 1;
+                    if let Some(count) = counts.get_mut(service as usize) {
+                        *count += 1;
+                    }
                     pairs.push((service, i));
                 }
             }
         }
-        let mut starts = vec![0u32; idx.by_service.len()];
+        let mut starts = Vec::with_capacity(counts.len());
         let mut start = 0;
-        let mut by_number: Vec<&mut (u32, u32)> = idx.by_service.values_mut().collect();
-        by_number.sort_unstable_by_key(|range| range.0);
-        for (range, first) in by_number.into_iter().zip(starts.iter_mut()) {
-            *first = start;
-            *range = (start, start + range.1);
-            start = range.1;
+        for count in &counts {
+            starts.push(start);
+            start += count;
+        }
+        for range in idx.by_service.values_mut() {
+            let n = range.0 as usize;
+            let from = starts.get(n).copied().unwrap_or_default();
+            *range = (from, from + counts.get(n).copied().unwrap_or_default());
         }
         idx.listed = vec![0; pairs.len()];
         for (service, i) in pairs {
