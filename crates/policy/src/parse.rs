@@ -6,7 +6,7 @@ use crate::marks::{marks, Marks};
 use crate::model::*;
 use crate::operator::{Operator, OperatorError};
 use crate::span::Span;
-use crate::variables;
+use crate::variables::{self, has_variable};
 use crate::view::{ItemsView, ListView, StatementSink, StatementView};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -131,13 +131,6 @@ fn first_disallowed_char(text: &str) -> Option<(usize, char)> {
     }
     text.char_indices()
         .find(|&(_, c)| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}'))
-}
-
-/// Whether `s` contains `${`. Most items have no `$` at all, which a byte search settles
-/// for less than setting up a substring search.
-fn has_variable(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    memchr::memchr_iter(b'$', bytes).any(|i| bytes.get(i + 1) == Some(&b'{'))
 }
 
 struct Reader<'j> {
