@@ -87,92 +87,121 @@ pub enum ArnPattern {
     Never,
 }
 
-/// One part of an ARN pattern. Most parts are `*` or plain text: those are a range of the
-/// pattern's text, so compiling an ARN takes one copy of it rather than five token lists.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PartPattern {
+/// How one part of an ARN pattern is matched. Most parts are `*` or plain text: those are a
+/// range of the pattern's text, so compiling an ARN takes one copy of it rather than five
+/// token lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartKind {
     /// `*`.
     Any,
-    /// Plain text (the range of it in the pattern's text), matched exactly.
-    Literal(u32, u32),
-    /// Plain text and a final `*`: the range of the text, matched as a prefix.
-    Prefix(u32, u32),
-    /// Wildcards elsewhere, or variables.
-    General(Box<Pattern>),
+    /// Plain text (the part's range of the pattern's text), matched exactly.
+    Literal,
+    /// Plain text and a final `*` (the range stops before it), matched as a prefix.
+    Prefix,
+    /// Wildcards elsewhere, or variables: the part's [`Pattern`] in [`General`].
+    General,
 }
 
+/// The compiled patterns of the parts that are neither `*` nor plain text (rare), by part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct General([Option<Pattern>; 5]);
+
 /// The five part patterns of an ARN pattern (partition, service, Region, account, resource).
+///
+/// Kept under 128 bytes, with the part ranges as `u16`: a larger pattern is moved through a
+/// call to `memcpy` each time, and compiling the 6,144-character W3 policy moved one 150-byte
+/// pattern three times per resource (issue 5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartPatterns {
     /// Inline up to 64 bytes: most ARNs in policies, per-instance ones included.
     text: InlineText<64>,
-    parts: [PartPattern; 5],
+    /// Each part's byte range in `text` (for a Prefix, up to its `*`).
+    ranges: [(u16, u16); 5],
+    kinds: [PartKind; 5],
+    general: Option<Box<General>>,
 }
 
 impl PartPatterns {
     fn compile(s: &str, cuts: [usize; 4], variables: bool) -> PartPatterns {
         let bytes = s.as_bytes();
-        let part = |(from, to): (usize, usize)| {
+        let mut general: Option<Box<General>> = None;
+        let mut ranges = [(0u16, 0u16); 5];
+        let mut kinds = [PartKind::Any; 5];
+        for (i, (from, to)) in part_ranges(s, cuts).into_iter().enumerate() {
             // One look at each byte: where the part's first wildcard or `$` is, if anywhere.
             let special = bytes
                 .get(from..to)
                 .and_then(|t| t.iter().position(|&b| matches!(b, b'*' | b'?' | b'$')))
-                .map(|i| from + i);
-            let range = |end: usize| Some((u32::try_from(from).ok()?, u32::try_from(end).ok()?));
-            match special {
-                None => range(to).map(|(f, e)| PartPattern::Literal(f, e)),
-                Some(i) if i + 1 == to && bytes.get(i) == Some(&b'*') => {
-                    if i == from {
-                        Some(PartPattern::Any)
+                .map(|at| from + at);
+            let range = |end: usize| Some((u16::try_from(from).ok()?, u16::try_from(end).ok()?));
+            let simple = match special {
+                None => range(to).map(|r| (PartKind::Literal, r)),
+                Some(at) if at + 1 == to && bytes.get(at) == Some(&b'*') => {
+                    if at == from {
+                        Some((PartKind::Any, (0, 0)))
                     } else {
-                        range(i).map(|(f, e)| PartPattern::Prefix(f, e))
+                        range(at).map(|r| (PartKind::Prefix, r))
                     }
                 }
                 Some(_) => None,
-            }
-            // Other wildcards, variables (or a part beyond 4 GiB): the general matcher.
-            .unwrap_or_else(|| {
+            };
+            let (kind, range) = simple.unwrap_or_else(|| {
+                // Other wildcards, variables (or a part past 64 KiB): the general matcher.
                 let t = s.get(from..to).unwrap_or_default();
-                PartPattern::General(Box::new(Pattern::new(tokenize(
-                    t,
-                    Wildcards::On,
-                    variables,
-                ))))
-            })
-        };
-        let [p, sv, r, a, res] = part_ranges(s, cuts);
+                let pattern = Pattern::new(tokenize(t, Wildcards::On, variables));
+                let parts = general.get_or_insert_with(|| Box::new(General(Default::default())));
+                if let Some(slot) = parts.0.get_mut(i) {
+                    *slot = Some(pattern);
+                }
+                (PartKind::General, (0, 0))
+            });
+            if let (Some(k), Some(r)) = (kinds.get_mut(i), ranges.get_mut(i)) {
+                *k = kind;
+                *r = range;
+            }
+        }
         PartPatterns {
             text: InlineText::new(s),
-            parts: [part(p), part(sv), part(r), part(a), part(res)],
+            ranges,
+            kinds,
+            general,
         }
     }
 
-    fn bytes(&self, from: u32, to: u32) -> &[u8] {
-        self.text.bytes(from as usize, to as usize)
+    /// The bytes of part `i`'s range.
+    fn bytes(&self, i: usize) -> &[u8] {
+        let (from, to) = self.ranges.get(i).copied().unwrap_or_default();
+        self.text.bytes(usize::from(from), usize::from(to))
     }
 
-    fn text(&self, from: u32, to: u32) -> &str {
+    fn text(&self, i: usize) -> &str {
+        let (from, to) = self.ranges.get(i).copied().unwrap_or_default();
         self.text
-            .str(from as usize, to as usize)
+            .str(usize::from(from), usize::from(to))
             .unwrap_or_default()
+    }
+
+    /// Part `i`'s compiled pattern, when it has one.
+    fn general(&self, i: usize) -> Option<&Pattern> {
+        self.general.as_ref()?.0.get(i)?.as_ref()
     }
 
     /// Part `i` (0 partition ... 4 resource) against `value`; None when its variable has no
     /// value.
     fn part_matches(&self, i: usize, value: &str, vars: &dyn Variables) -> Option<bool> {
-        match self.parts.get(i)? {
-            PartPattern::Any => Some(true),
-            PartPattern::Literal(f, t) => Some(value.as_bytes() == self.bytes(*f, *t)),
-            PartPattern::Prefix(f, t) => Some(value.as_bytes().starts_with(self.bytes(*f, *t))),
-            PartPattern::General(p) => p.matches(value, Case::Sensitive, vars),
+        match self.kinds.get(i)? {
+            PartKind::Any => Some(true),
+            PartKind::Literal => Some(value.as_bytes() == self.bytes(i)),
+            PartKind::Prefix => Some(value.as_bytes().starts_with(self.bytes(i))),
+            PartKind::General => self.general(i)?.matches(value, Case::Sensitive, vars),
         }
     }
 
     /// The text of part `i` when it is plain text.
     pub fn literal(&self, i: usize) -> Option<&str> {
-        match self.parts.get(i)? {
-            PartPattern::Literal(f, t) => Some(self.text(*f, *t)),
-            PartPattern::General(p) => match p.tokens.as_slice() {
+        match self.kinds.get(i)? {
+            PartKind::Literal => Some(self.text(i)),
+            PartKind::General => match self.general(i)?.tokens.as_slice() {
                 [Token::Text(t)] => Some(t.as_str()),
                 [] => Some(""),
                 _ => None,
@@ -183,9 +212,9 @@ impl PartPatterns {
 
     /// The literal start of part `i`, up to its first wildcard or variable.
     pub fn literal_start(&self, i: usize) -> &str {
-        match self.parts.get(i) {
-            Some(PartPattern::Literal(f, t) | PartPattern::Prefix(f, t)) => self.text(*f, *t),
-            Some(PartPattern::General(p)) => match p.tokens.first() {
+        match self.kinds.get(i) {
+            Some(PartKind::Literal | PartKind::Prefix) => self.text(i),
+            Some(PartKind::General) => match self.general(i).and_then(|p| p.tokens.first()) {
                 Some(Token::Text(t)) => t.as_str(),
                 _ => "",
             },
@@ -195,10 +224,14 @@ impl PartPatterns {
 
     /// Whether every variable of every part has a value.
     fn variables_resolve(&self, vars: &dyn Variables) -> bool {
-        self.parts.iter().all(|p| match p {
-            PartPattern::General(p) => crate::wildcard::variables_resolve(&p.tokens, vars),
-            _ => true,
-        })
+        let Some(general) = &self.general else {
+            return true;
+        };
+        general
+            .0
+            .iter()
+            .flatten()
+            .all(|p| crate::wildcard::variables_resolve(&p.tokens, vars))
     }
 }
 
@@ -347,6 +380,33 @@ mod tests {
                 assert_eq!(compiled.matches(v, &Vars), expected, "{p} against {v}");
             }
         }
+    }
+
+    /// Part ranges are kept as 16-bit offsets; a part that ends past 64 KiB is matched by the
+    /// general matcher instead, with the same result.
+    #[test]
+    fn parts_past_64_kib_match_as_shorter_ones_do() {
+        let long = "a".repeat(70_000);
+        let prefix = ArnPattern::compile(&format!("arn:aws:s3:::{long}*"), false);
+        let literal = ArnPattern::compile(&format!("arn:aws:s3:::{long}"), false);
+        let value = |tail: &str| format!("arn:aws:s3:::{long}{tail}");
+        assert_eq!(prefix.matches(&value("xyz"), &NoVariables), Some(true));
+        assert_eq!(prefix.matches(&value(""), &NoVariables), Some(true));
+        assert_eq!(
+            prefix.matches(&format!("arn:aws:s3:::b{long}"), &NoVariables),
+            Some(false)
+        );
+        assert_eq!(literal.matches(&value(""), &NoVariables), Some(true));
+        assert_eq!(literal.matches(&value("x"), &NoVariables), Some(false));
+        let ArnPattern::Parts(parts) = &literal else {
+            panic!("an ARN pattern: {literal:?}");
+        };
+        assert_eq!(
+            parts.literal(4),
+            Some(long.as_str()),
+            "indexed as plain text"
+        );
+        assert_eq!(parts.literal(1), Some("s3"));
     }
 
     /// "*" matches the empty string, so an any-account pattern matches AWS-owned documents,
