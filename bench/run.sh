@@ -7,6 +7,8 @@ echo "== machine"; nproc; grep -m1 "model name" /proc/cpuinfo || true; free -h |
 echo "== W1-W3: ssmgate, iam-rs, Cedar (criterion)"
 cargo bench --bench engine -- --warm-up-time 2 --measurement-time 5
 python3 report.py
+echo "== instructions (callgrind; the same whatever the machine's speed)"
+bash instructions.sh
 echo "== agreement of the peers with ssmgate on W1"
 cargo run --release -q --example agreement
 echo "== W1: @cloud-copilot/iam-simulate (Node)"

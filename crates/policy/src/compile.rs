@@ -43,8 +43,12 @@ pub enum ActionPattern {
     /// are case-insensitive"); lower-casing every action of every policy cost more than that.
     /// Inline up to 40 bytes, longer than any AWS action name.
     Literal(InlineText<40>),
-    /// With `*` or `?`, lower-cased.
-    Glob(Pattern),
+    /// Text and one final `*` (`ssm:Describe*`), the text lower-cased: matched as a prefix.
+    Prefix(InlineText<40>),
+    /// Other wildcards, lower-cased. Boxed: rarer than the other forms, and without it every
+    /// pattern would be 64 bytes and a statement's inline pair of them too large to move
+    /// without a call to `memcpy` (issue 5, W3).
+    Glob(Box<Pattern>),
 }
 
 impl ActionPattern {
@@ -54,7 +58,16 @@ impl ActionPattern {
             ActionPattern::Any
         } else if has_wildcard(s) {
             let lower = s.to_ascii_lowercase();
-            ActionPattern::Glob(Pattern::new(tokenize(&lower, Wildcards::On, false)))
+            match lower.strip_suffix('*') {
+                Some(prefix) if !has_wildcard(prefix) => {
+                    ActionPattern::Prefix(InlineText::new(prefix))
+                }
+                _ => ActionPattern::Glob(Box::new(Pattern::new(tokenize(
+                    &lower,
+                    Wildcards::On,
+                    false,
+                )))),
+            }
         } else {
             ActionPattern::Literal(InlineText::new(s))
         }
@@ -65,6 +78,7 @@ impl ActionPattern {
         match self {
             ActionPattern::Any => true,
             ActionPattern::Literal(l) => l.as_bytes().eq_ignore_ascii_case(action_lower.as_bytes()),
+            ActionPattern::Prefix(p) => action_lower.as_bytes().starts_with(p.as_bytes()),
             ActionPattern::Glob(p) => {
                 p.matches(action_lower, Case::Sensitive, &NoVariables) == Some(true)
             }
@@ -76,7 +90,7 @@ impl ActionPattern {
     fn literal_service(&self) -> Option<&[u8]> {
         let text = match self {
             ActionPattern::Any => return None,
-            ActionPattern::Literal(l) => l.as_bytes(),
+            ActionPattern::Literal(l) | ActionPattern::Prefix(l) => l.as_bytes(),
             ActionPattern::Glob(p) => match p.tokens.first() {
                 Some(Token::Text(s)) => s.as_bytes(),
                 _ => return None,
@@ -423,6 +437,48 @@ impl CompiledPolicy {
 mod tests {
     use super::*;
 
+    /// "You can use wildcards (* or ?) in the action name" and "the prefix and the action name
+    /// are case insensitive": the prefix form (`ssm:Describe*`) matches exactly what the same
+    /// text does as a general wildcard pattern.
+    #[test]
+    fn action_prefix_patterns_match_as_general_ones_do() {
+        let patterns = [
+            "ssm:Describe*",
+            "SSM:start*",
+            "ssm:*",
+            "s*",
+            "*:*",
+            "ec2:Get?*",
+        ];
+        let actions = [
+            "ssm:describesessions",
+            "ssm:describe",
+            "ssm:startsession",
+            "ssm:sendcommand",
+            "s3:getobject",
+            "ec2:getconsoleoutput",
+            "ec2:get",
+            "ssmx:describesessions",
+            "",
+        ];
+        for p in patterns {
+            let compiled = ActionPattern::compile(p);
+            let general = Pattern::new(tokenize(&p.to_ascii_lowercase(), Wildcards::On, false));
+            for a in actions {
+                let expected = general.matches(a, Case::Sensitive, &NoVariables) == Some(true);
+                assert_eq!(compiled.matches(a), expected, "{p} against {a}");
+            }
+        }
+        assert!(matches!(
+            ActionPattern::compile("SSM:Describe*"),
+            ActionPattern::Prefix(_)
+        ));
+        assert!(matches!(
+            ActionPattern::compile("ssm:*Session"),
+            ActionPattern::Glob(_)
+        ));
+    }
+
     /// The index must list, for each service, every statement naming an action of it (in
     /// whatever case: "action names are case-insensitive") once and in order, and put the
     /// statements that could match any action in `everywhere`.
@@ -447,5 +503,16 @@ mod tests {
         assert_eq!(p.index.candidates("ec2"), (&[0, 4][..], &[2, 3][..]));
         assert_eq!(p.index.candidates("lambda"), (&[5][..], &[2, 3][..]));
         assert_eq!(p.index.candidates("iam"), (&[][..], &[2, 3][..]));
+        let prefixes = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"SSM:Describe*","Resource":"*"},
+            {"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#;
+        let p = CompiledPolicy::from_text(
+            prefixes,
+            PolicyKind::Identity,
+            PolicySource::new("p", "none"),
+        )
+        .expect("valid");
+        assert_eq!(p.index.candidates("ssm"), (&[0][..], &[][..]));
+        assert_eq!(p.index.candidates("ec2"), (&[1][..], &[][..]));
     }
 }

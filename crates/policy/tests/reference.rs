@@ -201,6 +201,7 @@ const ACTION_PATTERNS: &[&str] = &[
     "ssm:*",
     "SSM:sendcommand",
     "ssm:Start*",
+    "SSM:start*",
     "ssm:?etDocument",
     "ssm:*Session",
     "ec2:Describe*",
