@@ -41,7 +41,8 @@ pub enum ActionPattern {
     Any,
     /// No wildcard: kept as written and compared without regard to ASCII case ("action names
     /// are case-insensitive"); lower-casing every action of every policy cost more than that.
-    /// Inline up to 40 bytes, longer than any AWS action name.
+    /// Inline up to 40 bytes: all but the longest action names
+    /// (`ssm:GetDeployablePatchSnapshotForInstance`, 41, goes on the heap).
     Literal(InlineText<40>),
     /// Text and one final `*` (`ssm:Describe*`), the text lower-cased: matched as a prefix.
     Prefix(InlineText<40>),
@@ -50,6 +51,11 @@ pub enum ActionPattern {
     /// without a call to `memcpy` (issue 5, W3).
     Glob(Box<Pattern>),
 }
+
+// The sizes the variants above are chosen for: a statement's two inline action patterns, and an
+// ARN pattern, move with inline stores only up to 128 bytes (past that, a call to `memcpy`).
+const _: () = assert!(std::mem::size_of::<ActionMatcher>() <= 128);
+const _: () = assert!(std::mem::size_of::<ArnPattern>() <= 128);
 
 impl ActionPattern {
     /// Compile an action pattern as written in a policy.
